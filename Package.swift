@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+// nadsim: NAD+ pathway kinetics simulator. Layers, lowest first; nothing imports upward:
+//   CLapacke → NadsimLinearAlgebra → NadsimODE (generic numerics, no biology)
+//   → NadsimProblems (IVP test set) → NadsimCLI → nadsim (executable)
+import PackageDescription
+
+/// Release builds let the generic solver code specialise across module boundaries.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let package = Package(
+  name: "nadsim",
+  products: [
+    .executable(name: "nadsim", targets: ["nadsim"]),
+    .library(name: "NadsimODE", targets: ["NadsimODE"]),
+    .library(name: "NadsimProblems", targets: ["NadsimProblems"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: - System libraries
+    .systemLibrary(
+      name: "CLapacke",
+      pkgConfig: "lapacke",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+
+    // MARK: - Numerics (knows no biology)
+    .target(name: "NadsimLinearAlgebra", dependencies: ["CLapacke"], swiftSettings: optimised),
+    .target(name: "NadsimODE", dependencies: ["NadsimLinearAlgebra"], swiftSettings: optimised),
+    .target(name: "NadsimProblems", dependencies: ["NadsimODE", "NadsimLinearAlgebra"], swiftSettings: optimised),
+
+    // MARK: - Command line
+    .target(
+      name: "NadsimCLI",
+      dependencies: [
+        "NadsimODE", "NadsimProblems",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: optimised
+    ),
+    .executableTarget(name: "nadsim", dependencies: ["NadsimCLI"]),
+
+    // MARK: - Tests
+    .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra"]),
+    .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems"]),
+    .testTarget(name: "NadsimCLITests", dependencies: ["NadsimCLI"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,54 @@
+import CLapacke
+
+/// Dense LU with partial pivoting through LAPACK (`dgetrf`, `dgetrs`), column-major.
+///
+/// All storage is allocated once in `init`; `factor` and `solve` allocate nothing.
+public final class DenseLU: LinearSolver {
+  public let dimension: Int
+  public var structure: MatrixStructure { .dense }
+  public private(set) var factorizations = 0
+  public private(set) var solves = 0
+
+  /// The factorised matrix (L and U, column-major n×n).
+  let lu: UnsafeMutablePointer<Double>
+  let pivots: UnsafeMutablePointer<LapackInt>
+
+  public init(dimension n: Int) {
+    precondition(n > 0, "DenseLU needs a positive dimension")
+    dimension = n
+    lu = .allocate(capacity: n * n)
+    lu.initialize(repeating: 0, count: n * n)
+    pivots = .allocate(capacity: n)
+    pivots.initialize(repeating: 0, count: n)
+    LinearAlgebraRuntime.configureOnce()
+  }
+
+  deinit {
+    lu.deallocate()
+    pivots.deallocate()
+  }
+
+  public func factor(jacobian: UnsafePointer<Double>, diagonal: Double, scale: Double) -> Bool {
+    let n = dimension
+    for k in 0..<(n * n) { lu[k] = -scale * jacobian[k] }
+    for i in 0..<n { lu[i * n + i] += diagonal }
+    return factorInPlace()
+  }
+
+  /// Factorises the matrix already written into the LU storage through ``matrix``.
+  public func factorInPlace() -> Bool {
+    factorizations += 1
+    let n = LapackInt(dimension)
+    let info = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, lu, n, pivots)
+    return info == 0
+  }
+
+  /// Writable view of the storage that ``factorInPlace()`` factorises.
+  public var matrix: MatrixView { MatrixView(base: lu, dimension: dimension, structure: .dense) }
+
+  public func solve(_ b: UnsafeMutablePointer<Double>) {
+    solves += 1
+    let n = LapackInt(dimension)
+    _ = LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), n, 1, lu, n, pivots, b, n)
+  }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Hairer's starting step-size heuristic (Hairer, Nørsett & Wanner, Solving ODEs I, §II.4,
+/// "Starting step size"): h₀ from ‖y₀‖ and ‖f(t₀,y₀)‖, then refined with one explicit Euler step so
+/// that h^(p+1)·max(‖f‖, ‖f′‖) ≈ 0.01.
+///
+/// - Parameters:
+///   - f0: f(t0, y0), already evaluated.
+///   - order: order p of the method.
+///   - scratch1, scratch2: n doubles each, overwritten.
+/// - Returns: the step size and the number of RHS evaluations it used (one).
+func initialStepSize(
+  system: ODESystem, t0: Double, y0: UnsafePointer<Double>, f0: UnsafePointer<Double>,
+  order: Int, norm: ErrorNorm, direction: Double, maxStep: Double, limit: Double,
+  scratch1: UnsafeMutablePointer<Double>, scratch2: UnsafeMutablePointer<Double>
+) -> Double {
+  let n = system.dimension
+  let d0 = norm(y0, weightsFrom: y0)
+  let d1 = norm(f0, weightsFrom: y0)
+  var h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1
+  h0 = min(h0, maxStep, abs(limit - t0))
+  for i in 0..<n { scratch1[i] = y0[i] + direction * h0 * f0[i] }
+  system.rhs(t0 + direction * h0, scratch1, scratch2)
+  for i in 0..<n { scratch2[i] = (scratch2[i] - f0[i]) / h0 }
+  let d2 = norm(scratch2, weightsFrom: y0)
+  let big = max(d1, d2)
+  let h1 = big <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / big, 1 / Double(order + 1))
+  var h = min(100 * h0, h1, maxStep, abs(limit - t0))
+  if !h.isFinite || h <= 0 { h = min(1e-6, abs(limit - t0)) }
+  return h
+}

@@ -1,0 +1,3 @@
+import NadsimCLI
+
+Nadsim.main()
