@@ -6,6 +6,13 @@ import PackageDescription
 
 /// Release builds let the generic solver code specialise across module boundaries.
 let optimised: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+/// The numerical kernels (LU, triangular solves, stage loops) work on raw pointers whose bounds are
+/// fixed at allocation; in release builds they drop Swift's per-operation overflow and range
+/// checks, which cost more than the arithmetic for the small matrices of kinetic models (measured
+/// with callgrind: an 8×8 triangular solve went from ~1,100 to ~N instructions; Benchmarks/README.md).
+let kernels: [SwiftSetting] = [
+  .unsafeFlags(["-cross-module-optimization", "-Ounchecked"], .when(configuration: .release))
+]
 
 let package = Package(
   name: "nadsim",
@@ -26,8 +33,8 @@ let package = Package(
     ),
 
     // MARK: - Numerics (knows no biology)
-    .target(name: "NadsimLinearAlgebra", dependencies: ["CLapacke"], swiftSettings: optimised),
-    .target(name: "NadsimODE", dependencies: ["NadsimLinearAlgebra"], swiftSettings: optimised),
+    .target(name: "NadsimLinearAlgebra", dependencies: ["CLapacke"], swiftSettings: kernels),
+    .target(name: "NadsimODE", dependencies: ["NadsimLinearAlgebra"], swiftSettings: kernels),
     .target(name: "NadsimProblems", dependencies: ["NadsimODE", "NadsimLinearAlgebra"], swiftSettings: optimised),
 
     // MARK: - Command line

@@ -61,6 +61,15 @@ def fmt_num(v, digits=6):
     return f"{v:.{digits}g}"
 
 
+def norm_tol(s):
+    """Write a tolerance like the peers do (1e-04) when that is exact."""
+    v = fnum(s)
+    if v is None:
+        return (s or "").strip()
+    short = f"{v:.0e}"
+    return short if float(short) == v else repr(v)
+
+
 def convert_nadsim(row):
     status = (row.get("status") or "").strip()
     ok = status == "success"
@@ -70,8 +79,8 @@ def convert_nadsim(row):
         "tool": "nadsim",
         "problem": row["problem"].strip().lower(),
         "method": row["method"].strip(),
-        "rtol": row["rtol"].strip(),
-        "atol": row["atol"].strip(),
+        "rtol": norm_tol(row["rtol"]),
+        "atol": norm_tol(row["atol"]),
         "median_ms": fmt_num(1e3 * median_s) if ok and median_s is not None else "",
         "min_ms": fmt_num(1e3 * min_s) if ok and min_s is not None else "",
         "steps": steps.strip(),
@@ -187,12 +196,17 @@ def main():
     ap.add_argument("--verdict-rtols", default="1e-6,1e-8,1e-10")
     ap.add_argument("--scipy-factor", type=float, default=20.0)
     ap.add_argument("--command", default="", help="command line to record in the report")
+    ap.add_argument("--problems", default="",
+                    help="keep only these problems (comma-separated; default: all in the inputs)")
     args = ap.parse_args()
 
     rows = []
     for path in args.inputs:
         rows.extend(read_rows(path))
     vrtols = [float(x) for x in args.verdict_rtols.split(",") if x]
+    if args.problems:
+        keep = {p.strip().lower() for p in args.problems.split(",") if p.strip()}
+        rows = [r for r in rows if r["problem"] in keep]
 
     problems = sorted({r["problem"] for r in rows},
                       key=lambda p: (PROBLEM_ORDER.index(p) if p in PROBLEM_ORDER else 99, p))
@@ -211,8 +225,8 @@ def main():
     have_nadsim = any(p.tool == "nadsim" for p in pts)
 
     # ---------------- verdict vs CVODE
-    cv_lines, cv_ratios, cv_fail = [], [], 0
-    sc_lines, sc_ratios, sc_fail = [], [], 0
+    cv_lines, cv_ratios, cv_fail, cv_unreached = [], [], 0, []
+    sc_lines, sc_ratios, sc_fail, sc_unreached = [], [], 0, []
     for prob in problems:
         nad = [p for p in pts if p.problem == prob and p.tool == "nadsim"]
         cvs = [p for p in pts if p.problem == prob and p.tool.startswith("cvode")]
@@ -225,9 +239,9 @@ def main():
                 best = fastest_at_least(nad, c.mescd)
                 if best is None:
                     cv_fail += 1
+                    cv_unreached.append(f"{prob} {rtol_str(vr)}")
                     cv_lines.append([prob, c.label(True), f"{c.ms:.3g}", f"{c.mescd:.2f}",
                                      "none reaches", "", "", "", "FAIL"])
-                    cv_ratios.append((0.0, prob, rtol_str(vr)))
                     continue
                 ratio = c.ms / best.ms
                 verdict = "PASS" if ratio >= 1.0 else "FAIL"
@@ -244,7 +258,7 @@ def main():
                 best = fastest_at_least(nad, s.mescd)
                 if best is None:
                     sc_fail += 1
-                    sc_ratios.append((0.0, prob, s.label()))
+                    sc_unreached.append(f"{prob} {s.label()}")
                     sc_lines.append([prob, s.label(True), f"{s.mescd:.2f}", sbest.label(),
                                      f"{sbest.ms:.3g}", "none reaches", "", "", "", "FAIL"])
                     continue
@@ -260,19 +274,20 @@ def main():
         if not have_nadsim:
             return "SUMMARY: no nadsim rows; verdict not computed"
         parts = []
-        if cv_ratios:
-            r, p, at = min(cv_ratios)
-            parts.append(f"min CVODE/nadsim = {r:.2f} ({p} {at}), "
-                         f"{len(cv_ratios) - cv_fail}/{len(cv_ratios)} PASS (need >= 1)")
-        else:
-            parts.append("no CVODE points")
-        if sc_ratios:
-            r, p, at = min(sc_ratios)
-            parts.append(f"min scipy/nadsim = {r:.1f} ({p} {at}), "
-                         f"{len(sc_ratios) - sc_fail}/{len(sc_ratios)} PASS "
-                         f"(need >= {args.scipy_factor:g})")
-        else:
-            parts.append("no scipy points")
+        for name, ratios, fails, unreached, need, dig in (
+                ("CVODE", cv_ratios, cv_fail, cv_unreached, 1.0, 2),
+                ("scipy", sc_ratios, sc_fail, sc_unreached, args.scipy_factor, 1)):
+            total = len(ratios) + len(unreached)
+            if not total:
+                parts.append(f"no {name} points")
+                continue
+            text = f"{name}: {total - fails}/{total} PASS (need ratio >= {need:g})"
+            if ratios:
+                r, p, at = min(ratios)
+                text += f", min {name}/nadsim = {r:.{dig}f} ({p} {at})"
+            if unreached:
+                text += f", {len(unreached)} point(s) no nadsim row reaches ({'; '.join(unreached)})"
+            parts.append(text)
         overall = "PASS" if (cv_ratios or sc_ratios) and cv_fail == 0 and sc_fail == 0 else "FAIL"
         return f"SUMMARY: {overall}: " + "; ".join(parts)
 

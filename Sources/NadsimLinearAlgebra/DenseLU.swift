@@ -1,6 +1,8 @@
 import CLapacke
 
-/// Dense LU with partial pivoting through LAPACK (`dgetrf`, `dgetrs`), column-major.
+/// Dense LU with partial pivoting, column-major: LAPACK (`dgetrf`, `dgetrs`) above
+/// ``nativeLimit``, the same algorithm written in Swift (``SmallDenseKernels``) at or below it,
+/// where LAPACK's per-call overhead dominates the arithmetic.
 ///
 /// All storage is allocated once in `init`; `factor` and `solve` allocate nothing.
 public final class DenseLU: LinearSolver {
@@ -12,20 +14,34 @@ public final class DenseLU: LinearSolver {
   /// The factorised matrix (L and U, column-major n×n).
   let lu: UnsafeMutablePointer<Double>
   let pivots: UnsafeMutablePointer<LapackInt>
+  /// Row-major copy of the factors for the Swift solve (see ``SmallDenseKernels``).
+  let rows: UnsafeMutablePointer<Double>
 
-  public init(dimension n: Int) {
+  /// Largest n factorised and solved by the Swift kernels instead of LAPACK. Chosen from the
+  /// crossover measured by `Benchmarks` (LinearAlgebra suite); see Benchmarks/README.md.
+  public static let nativeLimit = 32
+
+  /// Whether this instance uses LAPACK (fixed at creation).
+  public let usesLAPACK: Bool
+
+  /// - Parameter forceLAPACK: use LAPACK whatever the size (tests and benchmarks compare paths).
+  public init(dimension n: Int, forceLAPACK: Bool = false) {
+    usesLAPACK = forceLAPACK || n > DenseLU.nativeLimit
     precondition(n > 0, "DenseLU needs a positive dimension")
     dimension = n
     lu = .allocate(capacity: n * n)
     lu.initialize(repeating: 0, count: n * n)
     pivots = .allocate(capacity: n)
     pivots.initialize(repeating: 0, count: n)
+    rows = .allocate(capacity: n * n)
+    rows.initialize(repeating: 0, count: n * n)
     LinearAlgebraRuntime.configureOnce()
   }
 
   deinit {
     lu.deallocate()
     pivots.deallocate()
+    rows.deallocate()
   }
 
   public func factor(jacobian: UnsafePointer<Double>, diagonal: Double, scale: Double) -> Bool {
@@ -38,6 +54,11 @@ public final class DenseLU: LinearSolver {
   /// Factorises the matrix already written into the LU storage through ``matrix``.
   public func factorInPlace() -> Bool {
     factorizations += 1
+    if !usesLAPACK {
+      guard SmallDenseKernels.factor(lu, dimension, pivots) else { return false }
+      SmallDenseKernels.prepareRows(lu, dimension, rows)
+      return true
+    }
     let n = LapackInt(dimension)
     let info = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, lu, n, pivots)
     return info == 0
@@ -48,6 +69,10 @@ public final class DenseLU: LinearSolver {
 
   public func solve(_ b: UnsafeMutablePointer<Double>) {
     solves += 1
+    if !usesLAPACK {
+      SmallDenseKernels.solve(rows: rows, dimension, pivots, b)
+      return
+    }
     let n = LapackInt(dimension)
     _ = LAPACKE_dgetrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), n, 1, lu, n, pivots, b, n)
   }

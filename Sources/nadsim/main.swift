@@ -1,3 +1,3 @@
 import NadsimCLI
 
-Nadsim.main()
+Nadsim.runMain()

@@ -22,11 +22,12 @@ struct LinearSolverConformanceTests {
 
   static let solvers: [() -> LinearSolver] = [
     { DenseLU(dimension: 4) },
+    { DenseLU(dimension: 4, forceLAPACK: true) },
     { BandedLU(dimension: 4, lower: 1, upper: 1) },
     { BandedLU(dimension: 4, lower: 2, upper: 1) },
   ]
 
-  @Test("M = 0·I − (−1)·T solves T x = b for the (−1, 2, −1) matrix", arguments: 0..<3)
+  @Test("M = 0·I − (−1)·T solves T x = b for the (−1, 2, −1) matrix", arguments: 0..<4)
   func solvesTridiagonal(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)
@@ -40,7 +41,7 @@ struct LinearSolverConformanceTests {
     #expect(solver.solves == 1)
   }
 
-  @Test("M = 3·I − 1·T, a shifted matrix, solved correctly", arguments: 0..<3)
+  @Test("M = 3·I − 1·T, a shifted matrix, solved correctly", arguments: 0..<4)
   func solvesShifted(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)
@@ -52,7 +53,7 @@ struct LinearSolverConformanceTests {
     for (x, expected) in zip(b, [1.0, -1, 1, -1]) { #expect(abs(x - expected) < 1e-13) }
   }
 
-  @Test("a singular matrix is reported, not solved", arguments: 0..<3)
+  @Test("a singular matrix is reported, not solved", arguments: 0..<4)
   func reportsSingular(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)
@@ -60,4 +61,47 @@ struct LinearSolverConformanceTests {
     // M = 0·I − 0·T is the zero matrix.
     #expect(!solver.factor(jacobian: J, diagonal: 0, scale: 0))
   }
+
+  @Test("Swift kernels and LAPACK both recover a constructed x from M x on random systems of order 1…40")
+  func nativeMatchesLAPACK() {
+    var generator = SplitMix(seed: 7)
+    for n in [1, 2, 3, 5, 8, 13, 20, 33, 40] {
+      let native = DenseLU(dimension: n)
+      let lapack = DenseLU(dimension: n, forceLAPACK: true)
+      let J = UnsafeMutablePointer<Double>.allocate(capacity: n * n)
+      defer { J.deallocate() }
+      for k in 0..<(n * n) { J[k] = generator.nextUniform() * 2 - 1 }
+      let x = (0..<n).map { _ in generator.nextUniform() * 2 - 1 }
+      // b = M x with M = 1·I − 1·J, computed directly from the definition.
+      var b = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        b[i] = x[i]
+        for j in 0..<n { b[i] -= J[i + j * n] * x[j] }
+      }
+      #expect(native.factor(jacobian: J, diagonal: 1, scale: 1))
+      #expect(lapack.factor(jacobian: J, diagonal: 1, scale: 1))
+      var b1 = b, b2 = b
+      b1.withUnsafeMutableBufferPointer { native.solve($0.baseAddress!) }
+      b2.withUnsafeMutableBufferPointer { lapack.solve($0.baseAddress!) }
+      let scale = Double(n) * (1 + x.map(abs).max()!) * 1e-12 * 50
+      for i in 0..<n {
+        #expect(abs(b1[i] - x[i]) <= scale, "n = \(n) native")
+        #expect(abs(b2[i] - x[i]) <= scale, "n = \(n) LAPACK")
+      }
+    }
+  }
+}
+
+/// A small deterministic generator for test matrices (SplitMix64, Steele et al. 2014).
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
