@@ -50,4 +50,20 @@ extension TestProblem {
       referenceSource: "closed form K / (1 + (K/y₀ − 1) e^(−rt))",
       atolFactor: 1e-3, exact: exact, isStiff: false)
   }()
+
+  /// Nonlinear and non-autonomous: y′ = −2t·y², y(0) = 1, so y(t) = 1/(1 + t²). Linear problems can
+  /// show a method's stability-function order rather than its classical order (Rodas5P is order
+  /// 6 on y′ = Ay); this one measures the classical order and exercises ∂f/∂t.
+  public static let rational: TestProblem = {
+    let system = ODESystem(dimension: 1, isAutonomous: false, rhs: { t, y, dy in
+      dy[0] = -2 * t * y[0] * y[0]
+    }, jacobian: { t, y, J in
+      J[0, 0] = -4 * t * y[0]
+    })
+    let exact: (Double) -> [Double] = { t in [1 / (1 + t * t)] }
+    return TestProblem(
+      name: "rational", summary: "y′ = −2t·y², y = 1/(1 + t²), t ∈ [0, 3]", system: system,
+      t0: 0, tEnd: 3, y0: [1], reference: exact(3), referenceSource: "closed form 1/(1 + t²)",
+      atolFactor: 1e-3, exact: exact, isStiff: false)
+  }()
 }

@@ -28,6 +28,7 @@ extension TestProblem {
   /// Every built-in problem, stiff ones first.
   public static let all: [TestProblem] = [
     .rober, .hires, .pollu, .orego, .vdpol, .exponentialDecay, .harmonicOscillator, .logistic,
+    .rational,
   ]
 
   /// The five stiff problems of the Bari IVP test set.

@@ -37,6 +37,8 @@ public final class Integrator {
       return solution
     }
     var loop = LoopCounters()
+    // The stepper's counters run over its lifetime; this solve reports its own share.
+    let baseline = stepper.statistics
     let y = stepper.y
     for i in 0..<n { y[i] = y0[i] }
 
@@ -59,6 +61,8 @@ public final class Integrator {
     func finish(_ code: ReturnCode) -> Solution {
       solution.returnCode = code
       var stats = stepper.statistics
+      for counter in SolverStatistics.counters { stats[keyPath: counter.keyPath] -= baseline[keyPath: counter.keyPath] }
+      stats.initialStepSize = loop.initialStep
       stats.steps = loop.steps
       stats.acceptedSteps = loop.accepted
       stats.rejectedSteps = loop.rejected
@@ -72,6 +76,7 @@ public final class Integrator {
     }
 
     if let failure = stepper.restart(at: t0, initialStep: options.initialStep) { return finish(failure) }
+    loop.initialStep = stepper.proposedStep
 
     for stop in stops {
       while stepper.t < stop {
@@ -123,6 +128,7 @@ public final class Integrator {
 
   private struct LoopCounters {
     var steps = 0, accepted = 0, rejected = 0, restarts = 0, eventEvaluations = 0
+    var initialStep = 0.0
   }
 
   /// Records the requested output times in (tPrevious, upTo] from the dense output.

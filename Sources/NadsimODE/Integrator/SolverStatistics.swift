@@ -28,7 +28,7 @@ public struct SolverStatistics: Sendable, Equatable {
   public var methodSwitches = 0
   /// Restarts at stop times (doses and other discontinuities).
   public var restarts = 0
-  /// Size of the first step attempted.
+  /// Size of the first step attempted (set by the integration loop).
   public var initialStepSize = 0.0
   /// Size of the last step accepted.
   public var lastStepSize = 0.0

@@ -98,7 +98,6 @@ public final class RosenbrockStepper: Stepper {
         maxStep: maxStep, limit: .infinity, scratch1: argument, scratch2: stageRHS)
       rhsCalls += 1
     }
-    stats.initialStepSize = stats.initialStepSize == 0 ? proposedStep : stats.initialStepSize
     return nil
   }
 
