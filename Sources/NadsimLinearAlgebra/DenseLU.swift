@@ -14,12 +14,12 @@ public final class DenseLU: LinearSolver {
   /// The factorised matrix (L and U, column-major n×n).
   let lu: UnsafeMutablePointer<Double>
   let pivots: UnsafeMutablePointer<LapackInt>
-  /// Row-major copy of the factors for the Swift solve (see ``SmallDenseKernels``).
-  let rows: UnsafeMutablePointer<Double>
+  /// Padded copy of the factors for the Swift solve (see ``SmallDenseKernels``).
+  let padded: PaddedFactors
 
   /// Largest n factorised and solved by the Swift kernels instead of LAPACK. Chosen from the
   /// crossover measured by `Benchmarks` (LinearAlgebra suite); see Benchmarks/README.md.
-  public static let nativeLimit = 32
+  public static let nativeLimit = 48
 
   /// Whether this instance uses LAPACK (fixed at creation).
   public let usesLAPACK: Bool
@@ -33,15 +33,14 @@ public final class DenseLU: LinearSolver {
     lu.initialize(repeating: 0, count: n * n)
     pivots = .allocate(capacity: n)
     pivots.initialize(repeating: 0, count: n)
-    rows = .allocate(capacity: n * n)
-    rows.initialize(repeating: 0, count: n * n)
+    padded = PaddedFactors(dimension: n)
     LinearAlgebraRuntime.configureOnce()
   }
 
   deinit {
     lu.deallocate()
     pivots.deallocate()
-    rows.deallocate()
+    padded.deallocate()
   }
 
   public func factor(jacobian: UnsafePointer<Double>, diagonal: Double, scale: Double) -> Bool {
@@ -56,7 +55,7 @@ public final class DenseLU: LinearSolver {
     factorizations += 1
     if !usesLAPACK {
       guard SmallDenseKernels.factor(lu, dimension, pivots) else { return false }
-      SmallDenseKernels.prepareRows(lu, dimension, rows)
+      SmallDenseKernels.prepare(lu, dimension, padded)
       return true
     }
     let n = LapackInt(dimension)
@@ -70,7 +69,7 @@ public final class DenseLU: LinearSolver {
   public func solve(_ b: UnsafeMutablePointer<Double>) {
     solves += 1
     if !usesLAPACK {
-      SmallDenseKernels.solve(rows: rows, dimension, pivots, b)
+      SmallDenseKernels.solve(padded, dimension, pivots, b)
       return
     }
     let n = LapackInt(dimension)

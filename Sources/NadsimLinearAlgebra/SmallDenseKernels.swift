@@ -6,7 +6,8 @@
 /// Why they exist: for the n ≤ a few dozen systems of kinetic models, a call into OpenBLAS's
 /// `dgetrs` costs ~2,000 instructions of dispatch for an 8×8 solve that needs ~130 flops (measured
 /// with callgrind on HIRES, see Benchmarks/README.md). Above ``DenseLU/nativeLimit`` LAPACK's
-/// blocked code wins and is used.
+/// blocked code wins and is used. The solve works on SIMD4 chunks (AVX2 registers on the target
+/// machines) of zero-padded triangular factors.
 enum SmallDenseKernels {
   /// Factorises the n×n column-major matrix `a` in place; `pivots` receives 1-based row indices.
   /// Returns false when a zero pivot is met (the matrix is singular).
@@ -50,46 +51,109 @@ enum SmallDenseKernels {
     a[y] = t
   }
 
-  /// Copies the factors to row-major order, with U's diagonal replaced by its reciprocal, for
-  /// ``solve(_:_:_:_:)``: its inner loops then read contiguous memory and store nothing, so they
-  /// compile to tight scalar loops (column-oriented loops store into `b` and get vectorised with
-  /// alias checks that cost more than they save at these trip counts).
+  /// Lays the factors out for ``solve(_:_:_:)``: L (strictly lower) and U (strictly upper) as
+  /// column-major matrices whose columns are padded to a multiple of 4 rows with zeros, and the
+  /// reciprocals of U's diagonal. The solve then updates whole SIMD4 chunks of the right-hand
+  /// side: entries a chunk holds but a step must not change are multiplied by stored zeros.
   @inline(__always)
-  static func prepareRows(_ lu: UnsafePointer<Double>, _ n: Int, _ rows: UnsafeMutablePointer<Double>) {
+  static func prepare(_ lu: UnsafePointer<Double>, _ n: Int, _ layout: PaddedFactors) {
+    let p = layout.paddedRows
     for j in 0..<n {
       let column = lu + j * n
-      for i in 0..<n { rows[i * n + j] = column[i] }
+      let lower = layout.lower + j * p, upper = layout.upper + j * p
+      for i in 0..<p {
+        let value = i < n ? column[i] : 0
+        lower[i] = i > j ? value : 0
+        upper[i] = i < j ? value : 0
+      }
+      layout.inverseDiagonal[j] = 1 / column[j]
     }
-    for i in 0..<n { rows[i * n + i] = 1 / rows[i * n + i] }
   }
 
-  /// Overwrites `b` with A⁻¹b, from the row-major factors of ``prepareRows(_:_:_:)``.
+  /// Overwrites `b` with A⁻¹b, from the layout made by ``prepare(_:_:_:)``.
+  ///
+  /// Forward: for each column j, y[j+1…] −= L[j+1…, j]·yⱼ (chunks from the one holding row j+1).
+  /// Backward: xⱼ = yⱼ/Uⱼⱼ, then y[…j−1] −= U[…j−1, j]·xⱼ (chunks up to the one holding row j−1).
   @inline(__always)
-  static func solve(rows: UnsafePointer<Double>, _ n: Int, _ pivots: UnsafePointer<Int32>,
+  static func solve(_ layout: PaddedFactors, _ n: Int, _ pivots: UnsafePointer<Int32>,
                     _ b: UnsafeMutablePointer<Double>) {
+    let p = layout.paddedRows
+    let y = layout.work
+    for i in 0..<n { y[i] = b[i] }
+    for i in n..<p { y[i] = 0 }
     for k in 0..<n {
-      let p = Int(pivots[k]) - 1
-      if p != k {
-        let t = b[k]
-        b[k] = b[p]
-        b[p] = t
+      let q = Int(pivots[k]) - 1
+      if q != k {
+        let t = y[k]
+        y[k] = y[q]
+        y[q] = t
       }
     }
-    // L y = Pb (unit lower): yᵢ = bᵢ − Σⱼ<ᵢ Lᵢⱼ yⱼ.
-    for i in 1..<max(n, 1) {
-      let row = rows + i * n
-      var sum = b[i]
-      for j in 0..<i { sum -= row[j] * b[j] }
-      b[i] = sum
+    let yRaw = UnsafeMutableRawPointer(y)
+    let chunkBytes = MemoryLayout<SIMD4<Double>>.stride
+    for j in 0..<n {
+      let yj = y[j]
+      if yj == 0 { continue }
+      let column = UnsafeRawPointer(layout.lower + j * p)
+      let broadcast = SIMD4<Double>(repeating: yj)
+      var offset = ((j + 1) >> 2) * chunkBytes
+      let end = p * MemoryLayout<Double>.stride
+      while offset < end {
+        let l = column.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+        let v = yRaw.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+        yRaw.storeBytes(of: v - l * broadcast, toByteOffset: offset, as: SIMD4<Double>.self)
+        offset += chunkBytes
+      }
     }
-    // U x = y: xᵢ = (yᵢ − Σⱼ>ᵢ Uᵢⱼ xⱼ) / Uᵢᵢ, the reciprocal stored on the diagonal.
-    var i = n - 1
-    while i >= 0 {
-      let row = rows + i * n
-      var sum = b[i]
-      for j in (i + 1)..<n { sum -= row[j] * b[j] }
-      b[i] = sum * row[i]
-      i -= 1
+    var j = n - 1
+    while j >= 0 {
+      let xj = y[j] * layout.inverseDiagonal[j]
+      y[j] = xj
+      if xj != 0 && j > 0 {
+        let column = UnsafeRawPointer(layout.upper + j * p)
+        let broadcast = SIMD4<Double>(repeating: xj)
+        let end = (((j - 1) >> 2) + 1) * chunkBytes
+        var offset = 0
+        while offset < end {
+          let u = column.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+          let v = yRaw.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self)
+          yRaw.storeBytes(of: v - u * broadcast, toByteOffset: offset, as: SIMD4<Double>.self)
+          offset += chunkBytes
+        }
+      }
+      j -= 1
     }
+    for i in 0..<n { b[i] = y[i] }
+  }
+}
+
+/// Storage of the padded triangular factors used by ``SmallDenseKernels/solve(_:_:_:_:)``.
+struct PaddedFactors {
+  /// n rounded up to a multiple of 4.
+  let paddedRows: Int
+  let lower: UnsafeMutablePointer<Double>
+  let upper: UnsafeMutablePointer<Double>
+  let inverseDiagonal: UnsafeMutablePointer<Double>
+  /// Scratch for the right-hand side (paddedRows entries).
+  let work: UnsafeMutablePointer<Double>
+
+  init(dimension n: Int) {
+    paddedRows = (n + 3) & ~3
+    let count = paddedRows * n
+    lower = .allocate(capacity: count)
+    lower.initialize(repeating: 0, count: count)
+    upper = .allocate(capacity: count)
+    upper.initialize(repeating: 0, count: count)
+    inverseDiagonal = .allocate(capacity: n)
+    inverseDiagonal.initialize(repeating: 0, count: n)
+    work = .allocate(capacity: paddedRows)
+    work.initialize(repeating: 0, count: paddedRows)
+  }
+
+  func deallocate() {
+    lower.deallocate()
+    upper.deallocate()
+    inverseDiagonal.deallocate()
+    work.deallocate()
   }
 }
