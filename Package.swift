@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // nadsim: NAD+ pathway kinetics simulator. Layers, lowest first; nothing imports upward:
 //   CLapacke → NadsimLinearAlgebra → NadsimODE (generic numerics, no biology)
-//   → NadsimProblems (IVP test set) → NadsimCLI → nadsim (executable)
+//   → NadsimProblems (IVP test set), NadsimModel (model files) → NadsimCLI → nadsim (executable)
 import PackageDescription
 
 /// Release builds let the generic solver code specialise across module boundaries.
@@ -22,9 +22,11 @@ let package = Package(
     .library(name: "NadsimLinearAlgebra", targets: ["NadsimLinearAlgebra"]),
     .library(name: "NadsimODE", targets: ["NadsimODE"]),
     .library(name: "NadsimProblems", targets: ["NadsimProblems"]),
+    .library(name: "NadsimModel", targets: ["NadsimModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
     // MARK: - System libraries
@@ -39,11 +41,18 @@ let package = Package(
     .target(name: "NadsimODE", dependencies: ["NadsimLinearAlgebra"], swiftSettings: kernels),
     .target(name: "NadsimProblems", dependencies: ["NadsimODE", "NadsimLinearAlgebra"], swiftSettings: optimised),
 
+    // MARK: - Models (reads Models/, compiles rate laws, units, dosing; generic, no NAD+ in code)
+    .target(
+      name: "NadsimModel",
+      dependencies: ["NadsimODE", "NadsimLinearAlgebra", .product(name: "Yams", package: "Yams")],
+      swiftSettings: kernels
+    ),
+
     // MARK: - Command line
     .target(
       name: "NadsimCLI",
       dependencies: [
-        "NadsimODE", "NadsimProblems",
+        "NadsimODE", "NadsimProblems", "NadsimModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: optimised
@@ -53,6 +62,7 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra"]),
     .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems"]),
+    .testTarget(name: "NadsimModelTests", dependencies: ["NadsimModel", "NadsimODE", "NadsimProblems"]),
     .testTarget(name: "NadsimCLITests", dependencies: ["NadsimCLI"]),
   ],
   swiftLanguageModes: [.v5]
