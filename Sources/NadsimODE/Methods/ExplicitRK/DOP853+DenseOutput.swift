@@ -9,13 +9,7 @@ extension ExplicitRKStepper {
     ensureEndDerivative()
     let argument = argumentA
     for e in 0..<3 {
-      let row = denseA + e * 16
-      for m in 0..<n { argument[m] = y0[m] }
-      for j in 0..<(13 + e) where row[j] != 0 {
-        let w = h * row[j]
-        let kj = k + j * n
-        for m in 0..<n { argument[m] += w * kj[m] }
-      }
+      combine(into: argument, y0, denseStageRows[e], step: h)
       system.rhs(tPrevious + denseC[e] * h, argument, k + (13 + e) * n)
     }
     rhsCalls += 3
@@ -29,16 +23,7 @@ extension ExplicitRKStepper {
       r3[m] = bspl
       r4[m] = difference - h * k13[m] - bspl
     }
-    for r in 0..<4 {
-      let out = dense + (3 + r) * n
-      let row = denseD + r * 16
-      for m in 0..<n { out[m] = 0 }
-      for j in 0..<16 where row[j] != 0 {
-        let w = h * row[j]
-        let kj = k + j * n
-        for m in 0..<n { out[m] += w * kj[m] }
-      }
-    }
+    for r in 0..<4 { combine(into: dense + (3 + r) * n, nil, denseRows[r], step: h) }
     denseReady = true
   }
 

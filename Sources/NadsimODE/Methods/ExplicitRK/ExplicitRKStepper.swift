@@ -61,6 +61,36 @@ public final class ExplicitRKStepper: Stepper {
   let k: UnsafeMutablePointer<Double>
   let dense: UnsafeMutablePointer<Double>
   private let thetaWeights: UnsafeMutablePointer<Double>
+  /// A weighted sum of stages with its zero weights dropped, set up once: the stage vectors and
+  /// their coefficients (multiplied by h when used).
+  struct Combination {
+    let stages: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    let coefficients: UnsafeMutablePointer<Double>
+    let count: Int
+
+    /// The nonzero entries of coefficients[0..<count], over the stage vectors of `dimension`
+    /// values stored one after the other from `base`.
+    init(_ coefficients: UnsafeMutablePointer<Double>, count: Int,
+         stages base: UnsafeMutablePointer<Double>, dimension n: Int) {
+      let nonzero = (0..<count).filter { coefficients[$0] != 0 }
+      stages = .allocate(capacity: max(nonzero.count, 1))
+      self.coefficients = .allocate(capacity: max(nonzero.count, 1))
+      for (u, j) in nonzero.enumerated() {
+        (stages + u).initialize(to: base + j * n)
+        (self.coefficients + u).initialize(to: coefficients[j])
+      }
+      self.count = nonzero.count
+    }
+  }
+  /// Stage rows 1…s−1 of `a` (index i − 1), then b, bError, the order-3 weights, DOP853's three
+  /// extra-stage rows and four d rows, as present.
+  private var combinations: [Combination] = []
+  let stageRows: UnsafeMutablePointer<Combination>
+  private let propagated: Combination
+  private let errorCombination: Combination
+  private let thirdOrderCombination: Combination?
+  let denseStageRows: UnsafeMutablePointer<Combination>
+  let denseRows: UnsafeMutablePointer<Combination>
   /// Stage index that holds f(t₁, y₁) after an accepted step.
   let endStage: Int
 
@@ -151,6 +181,50 @@ public final class ExplicitRKStepper: Stepper {
     k = workspace.take(n * stageCount)
     dense = workspace.take(isDOP853Dense ? 7 * n : 0)
     thetaWeights = workspace.take(s)
+
+    // The combinations, from the coefficients copied above.
+    let (stagesBase, dimension) = (k, n)
+    func makeCombination(_ coefficients: UnsafeMutablePointer<Double>, count: Int) -> Combination {
+      Combination(coefficients, count: count, stages: stagesBase, dimension: dimension)
+    }
+    let (aBase, bBase, eBase, stages) = (a, b, bError, s)
+    var all: [Combination] = []
+    for i in 1..<max(stages, 2) { all.append(makeCombination(aBase + i * stages, count: i)) }
+    propagated = makeCombination(bBase, count: stages)
+    errorCombination = makeCombination(eBase, count: stages)
+    if let third = bThirdOrder {
+      thirdOrderCombination = makeCombination(third, count: stages)
+    } else {
+      thirdOrderCombination = nil
+    }
+    all += [propagated, errorCombination] + (thirdOrderCombination.map { [$0] } ?? [])
+    stageRows = .allocate(capacity: max(s - 1, 1))
+    for i in 1..<max(stages, 2) { (stageRows + i - 1).initialize(to: all[i - 1]) }
+    denseStageRows = .allocate(capacity: 3)
+    denseRows = .allocate(capacity: 4)
+    if isDOP853Dense {
+      for e in 0..<3 {
+        let row = makeCombination(denseA + e * 16, count: 13 + e)
+        (denseStageRows + e).initialize(to: row)
+        all.append(row)
+      }
+      for r in 0..<4 {
+        let row = makeCombination(denseD + r * 16, count: 16)
+        (denseRows + r).initialize(to: row)
+        all.append(row)
+      }
+    }
+    combinations = all
+  }
+
+  deinit {
+    for combination in combinations {
+      combination.stages.deallocate()
+      combination.coefficients.deallocate()
+    }
+    stageRows.deallocate()
+    denseStageRows.deallocate()
+    denseRows.deallocate()
   }
 
   public var statistics: SolverStatistics {
@@ -222,13 +296,7 @@ public final class ExplicitRKStepper: Stepper {
     // buffers, so that after the loop the last two are both available.
     for i in 1..<s {
       let argument = (i & 1) == 1 ? argumentA : argumentB
-      let row = a + i * s
-      for m in 0..<n { argument[m] = y[m] }
-      for j in 0..<i where row[j] != 0 {
-        let w = step * row[j]
-        let kj = k + j * n
-        for m in 0..<n { argument[m] += w * kj[m] }
-      }
+      combine(into: argument, y, stageRows[i - 1], step: step)
       system.rhs(c[i] == 1 ? tNew : t + c[i] * step, argument, k + i * n)
     }
     rhsCalls += s - 1
@@ -240,12 +308,7 @@ public final class ExplicitRKStepper: Stepper {
       candidate = lastArgument
     } else {
       candidate = lastArgument == argumentA ? argumentB : argumentA
-      for m in 0..<n { candidate[m] = y[m] }
-      for j in 0..<s where b[j] != 0 {
-        let w = step * b[j]
-        let kj = k + j * n
-        for m in 0..<n { candidate[m] += w * kj[m] }
-      }
+      combine(into: candidate, y, propagated, step: step)
     }
 
     if let fixed = fixedStep {
@@ -253,11 +316,10 @@ public final class ExplicitRKStepper: Stepper {
       if estimatesStiffness { estimateStiffness(step: step, candidate: candidate) }
       proposedStep = fixed
     } else {
-      var errorNorm = weightedError(step: step, weights: bError, into: error, candidate: candidate)
-      if let third = bThirdOrder {
+      var errorNorm = weightedError(step: step, errorCombination, into: error, candidate: candidate)
+      if let third = thirdOrderCombination {
         // Dormand–Prince 8(5,3): err = ‖e₅‖² / √(‖e₅‖² + 0.01‖e₃‖²).
-        let e3 = weightedError(step: step, weights: third, into: errorThirdOrder,
-                               candidate: candidate)
+        let e3 = weightedError(step: step, third, into: errorThirdOrder, candidate: candidate)
         let e5squared = errorNorm * errorNorm
         let denominator = e5squared + 0.01 * e3 * e3
         errorNorm = denominator > 0 ? e5squared / denominator.squareRoot() : 0
@@ -297,17 +359,63 @@ public final class ExplicitRKStepper: Stepper {
     return .accepted
   }
 
+  /// out = base + h Σ cⱼ kⱼ over the nonzero coefficients of `combination` (base nil: 0).
+  ///
+  /// Up to four stages per pass over the components, rather than one axpy per stage: a stage
+  /// argument is then written ⌈i/4⌉ times instead of i + 1, and each pass vectorises.
+  @inline(__always)
+  func combine(into out: UnsafeMutablePointer<Double>, _ base: UnsafeMutablePointer<Double>?,
+               _ combination: Combination, step: Double) {
+    var source = base
+    var start = 0
+    repeat {
+      let chunk = min(4, combination.count - start)
+      let c = combination.coefficients + start, p = combination.stages + start
+      switch (chunk, source) {
+      case (4, let src?):
+        let (p0, p1, p2, p3) = (p[0], p[1], p[2], p[3])
+        let (w0, w1, w2, w3) = (step * c[0], step * c[1], step * c[2], step * c[3])
+        for m in 0..<n { out[m] = src[m] + w0 * p0[m] + w1 * p1[m] + w2 * p2[m] + w3 * p3[m] }
+      case (4, nil):
+        let (p0, p1, p2, p3) = (p[0], p[1], p[2], p[3])
+        let (w0, w1, w2, w3) = (step * c[0], step * c[1], step * c[2], step * c[3])
+        for m in 0..<n { out[m] = w0 * p0[m] + w1 * p1[m] + w2 * p2[m] + w3 * p3[m] }
+      case (3, let src?):
+        let (p0, p1, p2) = (p[0], p[1], p[2])
+        let (w0, w1, w2) = (step * c[0], step * c[1], step * c[2])
+        for m in 0..<n { out[m] = src[m] + w0 * p0[m] + w1 * p1[m] + w2 * p2[m] }
+      case (3, nil):
+        let (p0, p1, p2) = (p[0], p[1], p[2])
+        let (w0, w1, w2) = (step * c[0], step * c[1], step * c[2])
+        for m in 0..<n { out[m] = w0 * p0[m] + w1 * p1[m] + w2 * p2[m] }
+      case (2, let src?):
+        let (p0, p1, w0, w1) = (p[0], p[1], step * c[0], step * c[1])
+        for m in 0..<n { out[m] = src[m] + w0 * p0[m] + w1 * p1[m] }
+      case (2, nil):
+        let (p0, p1, w0, w1) = (p[0], p[1], step * c[0], step * c[1])
+        for m in 0..<n { out[m] = w0 * p0[m] + w1 * p1[m] }
+      case (1, let src?):
+        let (p0, w0) = (p[0], step * c[0])
+        for m in 0..<n { out[m] = src[m] + w0 * p0[m] }
+      case (1, nil):
+        let (p0, w0) = (p[0], step * c[0])
+        for m in 0..<n { out[m] = w0 * p0[m] }
+      case (_, let src?):
+        if src != out { out.update(from: src, count: n) }
+      case (_, nil):
+        out.update(repeating: 0, count: n)
+      }
+      source = out
+      start += chunk
+    } while start < combination.count
+  }
+
   /// ‖h Σⱼ wⱼ kⱼ‖ in the weighted RMS norm; the vector is left in `into`.
   @inline(__always)
-  private func weightedError(step: Double, weights: UnsafeMutablePointer<Double>,
+  private func weightedError(step: Double, _ weights: Combination,
                              into e: UnsafeMutablePointer<Double>,
                              candidate: UnsafeMutablePointer<Double>) -> Double {
-    for m in 0..<n { e[m] = 0 }
-    for j in 0..<s where weights[j] != 0 {
-      let w = step * weights[j]
-      let kj = k + j * n
-      for m in 0..<n { e[m] += w * kj[m] }
-    }
+    combine(into: e, nil, weights, step: step)
     return norm(e, y, candidate)
   }
 
