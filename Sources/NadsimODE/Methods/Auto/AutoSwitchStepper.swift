@@ -70,18 +70,21 @@ public final class AutoSwitchStepper: Stepper {
       started = true
     }
     detector.reset()
+    var step = initialStep
     if switchPending {
+      // The switch asked for by the last step happens here, with the step it would have used.
       switchPending = false
       switches += 1
       active = active == .explicit ? .implicit : .explicit
+      step = active == .implicit ? 0 : min(step, explicitStepLimit)
     }
     switch active {
     case .explicit:
       copy(y, to: explicit.y)
-      return explicit.restart(at: t0, initialStep: min(initialStep, explicitStepLimit))
+      return explicit.restart(at: t0, initialStep: step)
     case .implicit:
       copy(y, to: implicit.y)
-      return implicit.restart(at: t0, initialStep: initialStep)
+      return implicit.restart(at: t0, initialStep: step)
     }
   }
 

@@ -189,7 +189,7 @@ public final class ExplicitRKStepper: Stepper {
     }
     let (aBase, bBase, eBase, stages) = (a, b, bError, s)
     var all: [Combination] = []
-    for i in 1..<max(stages, 2) { all.append(makeCombination(aBase + i * stages, count: i)) }
+    for i in 1..<stages { all.append(makeCombination(aBase + i * stages, count: i)) }
     propagated = makeCombination(bBase, count: stages)
     errorCombination = makeCombination(eBase, count: stages)
     if let third = bThirdOrder {
@@ -199,7 +199,7 @@ public final class ExplicitRKStepper: Stepper {
     }
     all += [propagated, errorCombination] + (thirdOrderCombination.map { [$0] } ?? [])
     stageRows = .allocate(capacity: max(s - 1, 1))
-    for i in 1..<max(stages, 2) { (stageRows + i - 1).initialize(to: all[i - 1]) }
+    for i in 1..<stages { (stageRows + i - 1).initialize(to: all[i - 1]) }
     denseStageRows = .allocate(capacity: 3)
     denseRows = .allocate(capacity: 4)
     if isDOP853Dense {
