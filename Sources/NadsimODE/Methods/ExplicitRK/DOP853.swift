@@ -4,7 +4,7 @@ extension ExplicitRKTableau {
   /// costs three extra stages, computed only when output between steps is asked for. The error
   /// estimate combines an order-5 and an order-3 estimate (see
   /// ``ErrorEstimator/dormandPrince853(thirdOrder:)``). For non-stiff problems at tight
-  /// tolerances (rtol ≤ 1e-8). Stability boundary on the negative real axis ≈ 6 (derived in
+  /// tolerances (rtol ≤ 1e-8). Stability boundary on the negative real axis ≈ 6.4 (derived in
   /// ``realStabilityBoundary``).
   ///
   /// References: P. J. Prince & J. R. Dormand, "High order embedded Runge–Kutta formulae",
