@@ -5,10 +5,17 @@ import NadsimProblems
 /// Counter invariants worked out from the methods, not from a run.
 @Suite("Counters")
 struct CounterTests {
-  @Test("accepted + rejected = attempted, for every method on every stiff problem",
+  /// Problems that suit a method: the stiff test set for stiff methods, the non-stiff analytic
+  /// problems for explicit ones (which would need millions of steps on ROBER).
+  static func problems(for method: Method) -> [TestProblem] {
+    method.isStiff || method.rawValue == "auto"
+      ? TestProblem.stiffTestSet : [.exponentialDecay, .harmonicOscillator, .logistic, .rational]
+  }
+
+  @Test("accepted + rejected = attempted, for every method on the problems it suits",
         arguments: Method.allCases)
   func stepsAddUp(method: Method) {
-    for problem in TestProblem.stiffTestSet {
+    for problem in Self.problems(for: method) {
       let solution = solve(problem.system, from: problem.t0, y0: problem.y0, to: problem.tEnd,
                            options: SolverOptions(method: method, tolerances: problem.tolerances(rtol: 1e-6)))
       let s = solution.statistics
@@ -52,7 +59,7 @@ struct CounterTests {
 struct ReusedIntegratorCounterTests {
   @Test("solving twice with one integrator reports the same counters both times", arguments: Method.allCases)
   func countersDoNotAccumulate(method: Method) {
-    let problem = TestProblem.rober
+    let problem = CounterTests.problems(for: method)[0]
     let integrator = Integrator(system: problem.system,
                                 options: SolverOptions(method: method, tolerances: problem.tolerances(rtol: 1e-6)))
     let first = integrator.solve(from: problem.t0, y0: problem.y0, to: problem.tEnd)

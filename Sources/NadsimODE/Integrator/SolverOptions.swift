@@ -11,8 +11,8 @@ public struct SolverOptions {
     case finalOnly
   }
 
-  /// Integration method; ``Method/rodas5p`` by default.
-  public var method: Method = .rodas5p
+  /// Integration method; ``Method/auto`` by default.
+  public var method: Method = .auto
   public var tolerances = Tolerances(relative: 1e-6, absolute: 1e-10)
   /// Most step attempts (accepted + rejected) before giving up with ``ReturnCode/maxStepsReached(t:maxSteps:)``.
   public var maxSteps = 1_000_000
@@ -33,7 +33,7 @@ public struct SolverOptions {
   /// State-dependent events located on the dense output.
   public var events: [Event] = []
 
-  public init(method: Method = .rodas5p, tolerances: Tolerances = Tolerances(relative: 1e-6, absolute: 1e-10)) {
+  public init(method: Method = .auto, tolerances: Tolerances = Tolerances(relative: 1e-6, absolute: 1e-10)) {
     self.method = method
     self.tolerances = tolerances
   }

@@ -5,18 +5,30 @@
 public enum Method: String, CaseIterable, Sendable {
   /// Rodas5P: Rosenbrock, order 5(4), L-stable, stiffly accurate (``RosenbrockTableau/rodas5P``).
   case rodas5p
+  /// Tsit5: explicit Runge–Kutta, order 5(4), FSAL, dense output of order 4
+  /// (``ExplicitRKTableau/tsit5``). For non-stiff problems.
+  case tsit5
+  /// DOP853: explicit Runge–Kutta, order 8(5,3), dense output of order 7
+  /// (``ExplicitRKTableau/dop853``). For non-stiff problems at tight tolerances.
+  case dop853
+  /// Automatic: Tsit5 while non-stiff, Rodas5P while stiff, switching on stiffness estimates
+  /// (``AutoSwitchStepper``). The default.
+  case auto
 
   /// Whether the method is meant for stiff problems (uses a Jacobian and linear solves).
+  /// False for `auto`, which is meant for problems of either kind.
   public var isStiff: Bool {
     switch self {
     case .rodas5p: return true
+    case .tsit5, .dop853, .auto: return false
     }
   }
 
   /// Classical order of the method (the highest order, for variable-order methods).
   public var order: Int {
     switch self {
-    case .rodas5p: return 5
+    case .rodas5p, .tsit5, .auto: return 5
+    case .dop853: return 8
     }
   }
 
@@ -24,6 +36,9 @@ public enum Method: String, CaseIterable, Sendable {
   public func makeStepper(_ configuration: StepperConfiguration) -> Stepper {
     switch self {
     case .rodas5p: return RosenbrockStepper(configuration: configuration, tableau: .rodas5P)
+    case .tsit5: return ExplicitRKStepper(configuration: configuration, tableau: .tsit5)
+    case .dop853: return ExplicitRKStepper(configuration: configuration, tableau: .dop853)
+    case .auto: return AutoSwitchStepper(configuration: configuration)
     }
   }
 }

@@ -40,6 +40,8 @@ public final class RosenbrockStepper: Stepper {
   private var jacobianCurrent = false
   private var f0Current = false
   private var consecutiveNonFinite = 0
+  /// Whether a non-finite evaluation caused a rejection since the last error-test rejection.
+  private var nonFiniteSinceErrorTest = false
 
   private var rhsCalls = 0
   private var stats = SolverStatistics()
@@ -84,6 +86,7 @@ public final class RosenbrockStepper: Stepper {
     jacobianCurrent = false
     denseReady = false
     consecutiveNonFinite = 0
+    nonFiniteSinceErrorTest = false
     system.rhs(t0, y, f0)
     rhsCalls += 1
     guard allFinite(f0, n) else { return .rhsNotFinite(t: t0) }
@@ -108,7 +111,10 @@ public final class RosenbrockStepper: Stepper {
       step = limit - t
       landsOnLimit = true
     }
-    if step <= 16 * t.ulp.magnitude || step <= 0 { return .failed(.stepSizeUnderflow(t: t)) }
+    if step <= 16 * t.ulp.magnitude || step <= 0 {
+      // Steps that shrank to nothing right after non-finite evaluations: the RHS is the cause.
+      return .failed(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+    }
 
     // State at the start of the step: f0 and J belong to it and survive rejections.
     if !f0Current {
@@ -183,6 +189,7 @@ public final class RosenbrockStepper: Stepper {
       if !accept {
         proposedStep = step * factor
         stats.errorTestFailures += 1
+        nonFiniteSinceErrorTest = false
         return .rejected
       }
       proposedStep = min(step * factor, maxStep)
@@ -204,6 +211,7 @@ public final class RosenbrockStepper: Stepper {
 
   private func rejectNonFinite(_ step: Double) -> StepOutcome {
     consecutiveNonFinite += 1
+    nonFiniteSinceErrorTest = true
     if consecutiveNonFinite > 12 { return .failed(.rhsNotFinite(t: t)) }
     proposedStep = step * 0.25
     return .rejected
