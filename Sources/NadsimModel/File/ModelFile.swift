@@ -113,6 +113,12 @@ public struct ModelFile {
     public var substances: [RouteSubstance]
     /// Route-specific numbers (topical area, vehicle factor, ...), kept for the model layer.
     public var settings: [String: Double]
+    /// Dose in mg computed from the dose's own numbers (e.g. topical concentration × area).
+    public var amount: Located<String>?
+    /// Dose numbers every dose on this route must give.
+    public var requires: [String]
+    /// Species emptied a number of hours (a dose number) after each dose.
+    public var removal: (afterField: String, species: [Located<String>])?
     public var location: SourceLocation
   }
 
@@ -279,7 +285,7 @@ extension ModelFile {
     var substances: [RouteSubstance] = []
     for (key, value) in try node.entries() {
       switch key {
-      case "bioavailability", "lag", "max_single_dose": continue
+      case "bioavailability", "lag", "max_single_dose", "amount", "requires", "removal": continue
       case "substances":
         for (substance, entry) in try value.entries() {
           try entry.checkKeys(["species", "molecular_weight"])
@@ -297,9 +303,16 @@ extension ModelFile {
     guard !substances.isEmpty else { throw node.error("a route needs at least one substance", name: name) }
     let bioavailability = try node.optional("bioavailability").map(located)
       ?? Located(value: "1", location: node.location)
+    let requires = try node.optional("requires")?.elements().map { try $0.string() } ?? []
+    var removal: (String, [Located<String>])? = nil
+    if let r = try node.optional("removal") {
+      try r.checkKeys(["after", "species"])
+      removal = (try r.required("after").string(), try r.required("species").elements().map(located))
+    }
     return Route(
       name: name, bioavailability: bioavailability, lag: try node.optional("lag").map(located),
       maxSingleDose: try node.optional("max_single_dose").map(located), substances: substances,
-      settings: settings, location: node.location)
+      settings: settings, amount: try node.optional("amount").map(located), requires: requires,
+      removal: removal, location: node.location)
   }
 }
