@@ -13,8 +13,8 @@ extension TestProblem {
     let k1 = 0.04, k2 = 1e4, k3 = 3e7
     let system = ODESystem(dimension: 3, isAutonomous: true, rhs: { _, y, dy in
       dy[0] = -k1 * y[0] + k2 * y[1] * y[2]
-      dy[1] = k1 * y[0] - k2 * y[1] * y[2] - k3 * y[1] * y[1]
-      dy[2] = k3 * y[1] * y[1]
+      dy[1] = k1 * y[0] - k2 * y[1] * y[2] - k3 * (y[1] * y[1])  // k3*y2**2, as rober.f writes it
+      dy[2] = k3 * (y[1] * y[1])
     }, jacobian: { _, y, J in
       J[0, 0] = -k1; J[0, 1] = k2 * y[2]; J[0, 2] = k2 * y[1]
       J[1, 0] = k1; J[1, 1] = -k2 * y[2] - 2 * k3 * y[1]; J[1, 2] = -k2 * y[1]

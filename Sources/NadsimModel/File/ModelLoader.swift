@@ -308,7 +308,7 @@ private struct Context {
       do {
         conversion = try RateCheck.check(rate: rateUnit, species: species.unit, volume: speciesCompartment.unit, system: system)
       } catch {
-        throw ModelError("rate unit \(rateUnit) does not fit species \(species.name) (\(species.unit)): \(error.message)", at: reaction.rate.location, name: reaction.name)
+        throw ModelError("\(error.message) (species \(species.name))", at: reaction.rate.location, name: reaction.name)
       }
       term = Self.scaled(term, by: conversion.rateFactor)
       let volumeOf: (Model.Compartment) -> Expression = { c in

@@ -1,0 +1,117 @@
+import NadsimLinearAlgebra
+import NadsimODE
+
+/// A model compiled once into evaluators for its right-hand side, its exact Jacobian (symbolic
+/// derivatives of the right-hand sides; only structurally non-zero entries) and its observables.
+/// Each scenario then supplies its own constants and gets an ``ODESystem``.
+///
+/// Input layout of every evaluator: `[t, species (n), constants (m), infusion inputs (n)]`, where the
+/// constants are ``Model/constantNames`` and infusion input i is added to d(species i)/dt (it
+/// carries the current constant-rate doses, already in working units per time).
+public final class CompiledModel {
+  public let model: Model
+  public let stateCount: Int
+  public let constantCount: Int
+  public var inputCount: Int { 1 + stateCount + constantCount + stateCount }
+  /// Structurally non-zero Jacobian entries (row, column), in evaluator output order.
+  public let jacobianEntries: [(row: Int, column: Int)]
+  public let jacobianStructure: MatrixStructure
+  public let isAutonomous: Bool
+  let rhs: Evaluator
+  let jacobian: Evaluator
+  let observables: Evaluator
+
+  /// Whether the evaluators run as native code (else the interpreter; see ``fallbackReason``).
+  public var isNative: Bool { rhs.isNative }
+  public var fallbackReason: String? { rhs.fallbackReason }
+
+  public init(_ model: Model, preferNative: Bool = true) throws {
+    self.model = model
+    let n = model.species.count
+    stateCount = n
+    constantCount = model.constantNames.count
+    var slots: [String: Int] = ["t": 0]
+    for (i, s) in model.species.enumerated() { slots[s.name] = 1 + i }
+    for (k, name) in model.constantNames.enumerated() { slots[name] = 1 + n + k }
+    let infusionBase = 1 + n + model.constantNames.count
+    let lookup: (String) -> Int? = { slots[$0] }
+
+    let infused = model.rightHandSides.enumerated().map { i, f in
+      (name: "d_\(model.species[i].name)",
+       expression: Expression.binary(.add, f, .symbol("__infusion_\(i)")))
+    }
+    let rhsLookup: (String) -> Int? = { name in
+      if name.hasPrefix("__infusion_"), let i = Int(name.dropFirst("__infusion_".count)) { return infusionBase + i }
+      return slots[name]
+    }
+    rhs = try Evaluator(inputCount: 1 + n + constantCount + n, outputs: infused, symbols: rhsLookup,
+                        preferNative: preferNative)
+
+    var entries: [(Int, Int)] = []
+    var derivatives: [(name: String, expression: Expression)] = []
+    for (i, f) in model.rightHandSides.enumerated() {
+      let used = f.symbols
+      for (j, s) in model.species.enumerated() where used.contains(s.name) {
+        let d = f.derivative(withRespectTo: s.name)
+        if let value = d.numberValue, value == 0 { continue }
+        entries.append((i, j))
+        derivatives.append((name: "J_\(i)_\(j)", expression: d))
+      }
+    }
+    jacobianEntries = entries
+    jacobian = try Evaluator(inputCount: 1 + n + constantCount + n, outputs: derivatives, symbols: lookup,
+                             preferNative: preferNative)
+    observables = try Evaluator(inputCount: 1 + n + constantCount + n,
+                                outputs: model.observables.map { ($0.name, $0.expression) }, symbols: lookup,
+                                preferNative: preferNative)
+    isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
+
+    // Banded LU when the Jacobian is narrow compared with its size.
+    var lower = 0, upper = 0
+    for (i, j) in entries {
+      lower = max(lower, i - j)
+      upper = max(upper, j - i)
+    }
+    jacobianStructure = n >= 24 && 3 * (2 * lower + upper + 1) <= n ? .banded(lower: lower, upper: upper) : .dense
+  }
+
+  /// The ODE system of one scenario. `inputs` holds ``inputCount`` values whose constants and
+  /// infusion parts the caller owns (the simulator changes the infusion part at dose times); t and
+  /// the species part are written by each call.
+  public func system(inputs: UnsafeMutablePointer<Double>) -> ODESystem {
+    let n = stateCount
+    let rhs = self.rhs, jacobian = self.jacobian
+    let entries = jacobianEntries
+    let values = UnsafeMutablePointer<Double>.allocate(capacity: max(entries.count, 1))
+    let keeper = Buffer(values)
+    return ODESystem(
+      dimension: n, jacobianStructure: jacobianStructure, isAutonomous: isAutonomous,
+      rhs: { t, y, dy in
+        inputs[0] = t
+        (inputs + 1).update(from: y, count: n)
+        rhs.evaluate(inputs: inputs, outputs: dy)
+      },
+      jacobian: { t, y, J in
+        _ = keeper
+        inputs[0] = t
+        (inputs + 1).update(from: y, count: n)
+        jacobian.evaluate(inputs: inputs, outputs: values)
+        for (k, entry) in entries.enumerated() { J[entry.row, entry.column] = values[k] }
+      })
+  }
+
+  /// Evaluates the observables at (t, y) with the scenario's `inputs` (t and species overwritten).
+  public func observe(t: Double, y: UnsafePointer<Double>, inputs: UnsafeMutablePointer<Double>,
+                      into out: UnsafeMutablePointer<Double>) {
+    inputs[0] = t
+    (inputs + 1).update(from: y, count: stateCount)
+    observables.evaluate(inputs: inputs, outputs: out)
+  }
+
+  /// Owns a buffer for as long as a closure that uses it is alive.
+  final class Buffer {
+    let pointer: UnsafeMutablePointer<Double>
+    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+  }
+}
