@@ -19,7 +19,8 @@ struct ExportSBMLCommand: ParsableCommand {
       Each species' dynamics is exported as a rate rule holding nadsim's right-hand side in the \
       model's working units, so that SBML simulators reproduce nadsim's trajectories; observables \
       become assignment rules, parameters and covariates keep their default values and units. \
-      Doses and routes are not exported.
+      Species marked steady_state start at the untreated steady state that `nadsim simulate` \
+      starts from. Doses and routes are not exported.
 
       Example: nadsim export sbml --model Models/testset/hires.yaml --out hires.xml
       """)
@@ -36,14 +37,25 @@ struct ExportSBMLCommand: ParsableCommand {
     do { loaded = try ModelLoader.load(path: model) } catch let error as ModelError { throw InputError(error.description) }
     let text: String
     do {
-      text = try SBMLWriter(model: loaded).document()
+      text = try SBMLWriter(model: loaded).document(initialState: try Self.baseline(loaded))
     } catch let error as SBMLExportError {
       throw InputError("--model \(model): \(error.message)")
+    } catch let error as ModelError {
+      throw InputError(error.description)
     }
     if let out {
       try AtomicFile(path: out).write(text)
     } else {
       FileHandle.standardOutput.write(Data(text.utf8))
     }
+  }
+
+  /// The untreated starting state when some species start at `steady_state` (nil otherwise): the
+  /// baseline that ``Simulator`` computes before any dose, so that the export starts exactly where
+  /// `nadsim simulate` starts. The simulator is run for a negligible time only to obtain it.
+  static func baseline(_ model: Model) throws -> [Double]? {
+    guard model.species.contains(where: { $0.initial == nil }) else { return nil }
+    let simulator = Simulator(try CompiledModel(model))
+    return try simulator.run(SimulationRequest(durationHours: 1e-9 * model.hoursPerTimeUnit)).baseline
   }
 }
