@@ -51,10 +51,17 @@ class Case:
         return Path(self.path).stem
 
 
+#: The five test-set problems over their test-set time spans (HIRES, ROBER in seconds; OREGO,
+#: VDPOL, POLLU dimensionless), the dosing-free PK example in hours, and a fixture whose rate rules
+#: use every expression feature (piecewise, conditions as numbers, min, max, logs, powers).
 CASES = [
     Case("Models/testset/hires.yaml", until="321.8122", every="20"),
     Case("Models/testset/rober.yaml", until="1e11", every=None, atol=1e-24),
+    Case("Models/testset/orego.yaml", until="360", every="30"),
+    Case("Models/testset/vdpol.yaml", until="2", every="0.2"),
+    Case("Models/testset/pollu.yaml", until="60", every="5"),
     Case("Models/examples/two-compartment.yaml", until="48h", every="2h"),
+    Case("Tests/python/models/expressions.yaml", until="8h", every="0.25h"),
 ]
 
 

@@ -57,19 +57,16 @@ public struct SBMLWriter {
     let initial = try initialValues(initialState)
     let defaults = try defaultConstants()
     var units = SBMLUnitDefinitions()
-    let hasUnits = model.unitSystem != nil
-
-    var modelAttributes: [(String, String)] = [("id", Self.sid(model.name)), ("name", model.name)]
-    if let system = model.unitSystem {
-      let amount = units.reference(system.amount)
-      modelAttributes += [
-        ("substanceUnits", amount), ("timeUnits", units.reference(system.time)),
-        ("volumeUnits", units.reference(system.volume)), ("extentUnits", amount),
-      ]
-    }
-    func unitAttribute(_ unit: Unit) -> [(String, String)] {
-      hasUnits || !unit.isPureNumber ? [("units", units.reference(unit))] : []
-    }
+    // A dimensionless model (all working units "1") declares `dimensionless` everywhere, which
+    // SBML allows for the model's substance, time, volume and extent units.
+    let system = model.unitSystem
+    let amountUnit = units.reference(system?.amount ?? .dimensionless)
+    let modelAttributes: [(String, String)] = [
+      ("id", Self.sid(model.name)), ("name", model.name),
+      ("substanceUnits", amountUnit), ("timeUnits", units.reference(system?.time ?? .dimensionless)),
+      ("volumeUnits", units.reference(system?.volume ?? .dimensionless)), ("extentUnits", amountUnit),
+    ]
+    func unitAttribute(_ unit: Unit) -> [(String, String)] { [("units", units.reference(unit))] }
 
     var initialAssignments: [MarkupElement] = []
     func initialAssignment(_ symbol: String, _ expression: Expression) {
@@ -94,10 +91,8 @@ public struct SBMLWriter {
       case .amount: attributes.append(("initialAmount", Self.number(initial[i])))
       case .concentration: attributes.append(("initialConcentration", Self.number(initial[i])))
       }
-      if let system = model.unitSystem {
-        let substance = s.kind == .amount ? system.amount : s.unit * model.compartments[s.compartment].unit
-        attributes.append(("substanceUnits", units.reference(substance)))
-      }
+      let substance = s.kind == .amount ? s.unit : s.unit * model.compartments[s.compartment].unit
+      attributes.append(("substanceUnits", units.reference(substance)))
       attributes += [("hasOnlySubstanceUnits", s.kind == .amount ? "true" : "false"),
                      ("boundaryCondition", "false"), ("constant", "false")]
       species.append(MarkupElement("species", attributes))
