@@ -24,6 +24,17 @@ let package = Package(
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
     .executableTarget(
+      name: "ModelEvaluation",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "NadsimModel", package: "nadsim"),
+        .product(name: "NadsimProblems", package: "nadsim"),
+        .product(name: "NadsimLinearAlgebra", package: "nadsim"),
+      ],
+      path: "Benchmarks/ModelEvaluation",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+    .executableTarget(
       name: "LinearAlgebra",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),

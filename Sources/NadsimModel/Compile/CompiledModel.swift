@@ -17,9 +17,9 @@ public final class CompiledModel {
   public let jacobianEntries: [(row: Int, column: Int)]
   public let jacobianStructure: MatrixStructure
   public let isAutonomous: Bool
-  let rhs: Evaluator
-  let jacobian: Evaluator
-  let observables: Evaluator
+  public let rhs: Evaluator
+  public let jacobian: Evaluator
+  public let observables: Evaluator
 
   /// Whether the evaluators run as native code (else the interpreter; see ``fallbackReason``).
   public var isNative: Bool { rhs.isNative }
