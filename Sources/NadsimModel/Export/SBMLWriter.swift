@@ -169,24 +169,14 @@ public struct SBMLWriter {
     return model.species.map { $0.initial! }
   }
 
-  /// Covariates, parameters, constant assignments and volumes at the model's defaults.
+  /// Covariates, parameters, constant assignments and volumes at the model's defaults, computed
+  /// as every simulation computes them (``ScenarioConstants``).
   private func defaultConstants() throws -> [String: Double] {
-    var values: [String: Double] = [:]
-    for c in model.covariates { values[c.name] = c.value }
-    for p in model.parameters { values[p.name] = p.value }
-    for a in model.constantAssignments {
-      guard let value = a.expression.value(values), value.isFinite else {
-        throw SBMLExportError("assignment \(a.name) does not evaluate to a finite number at the defaults")
-      }
-      values[a.name] = value
+    do {
+      return try ScenarioConstants(model: model).bindings
+    } catch let error as ModelError {
+      throw SBMLExportError("at the model's defaults: \(error.description)")
     }
-    for c in model.compartments {
-      guard let value = c.volume.value(values), value.isFinite, value > 0 else {
-        throw SBMLExportError("the volume of \(c.name) is not a positive number at the defaults")
-      }
-      values[c.name] = value
-    }
-    return values
   }
 
   // MARK: - Notes
