@@ -1,14 +1,16 @@
 /// C99 source for an ``ExpressionProgram``: the text that ``NativeProgram`` compiles.
 ///
-/// Two entry points (no headers needed; the libm functions are declared here):
+/// Entry points (no headers needed; the libm functions are declared here):
 ///
-///     void nadsim_scalar(const double *restrict a, const double *restrict b, double *restrict out);
+///     void nadsim_f(const double *restrict in, double *restrict out, int lanes);
+///     void nadsim_f_scalar(const double *restrict in, double *restrict out);
 ///     void nadsim_lanes(const double *restrict a, const double *restrict b, double *restrict out, int lanes);
+///     void nadsim_scalar(const double *restrict a, const double *restrict b, double *restrict out);
 ///
-/// Inputs come in two blocks: slots below `leadingInputCount` from `a`, the others from `b`
-/// (slot i at `b[i − leadingInputCount]`), so that a caller can pass an ODE state where the
-/// integrator keeps it and the parameters where the model keeps them, without copying. One
-/// contiguous buffer is the case `b = a + leadingInputCount`.
+/// The last two take the inputs in two blocks: slots below `leadingInputCount` from `a`, the
+/// others from `b` (slot i at `b[i − leadingInputCount]`), so that a caller can pass an ODE state
+/// where the integrator keeps it and the parameters where the model keeps them, without copying.
+/// `nadsim_f` and `nadsim_f_scalar` take one contiguous buffer (`b = a + leadingInputCount`).
 ///
 /// `nadsim_scalar` is the program as straight-line code on locals. `nadsim_lanes` wraps the same
 /// statements in one loop over lanes (slot i of lane l at `a[i*lanes + l]`, output k at
@@ -29,8 +31,40 @@
 enum CSource {
   static let scalarEntry = "nadsim_scalar"
   static let lanesEntry = "nadsim_lanes"
+  static let contiguousScalarEntry = "nadsim_f_scalar"
+  static let contiguousLanesEntry = "nadsim_f"
 
   static func emit(_ program: ExpressionProgram, leadingInputCount split: Int) -> String {
+    // The exported entry points are thin wrappers around two static functions, so that the calls
+    // between them are direct jumps rather than calls through the PLT (exported functions of a
+    // shared library may be interposed, so the compiler may not bind calls to them locally).
+    blocks(program, leadingInputCount: split) + """
+
+      void \(scalarEntry)(const double *restrict a, const double *restrict b, double *restrict out) {
+        \(runScalar)(a, b, out);
+      }
+
+      void \(lanesEntry)(const double *restrict a, const double *restrict b, double *restrict out, int lanes) {
+        \(runLanes)(a, b, out, lanes);
+      }
+
+      void \(contiguousScalarEntry)(const double *restrict in, double *restrict out) {
+        \(runScalar)(in, in + \(split), out);
+      }
+
+      void \(contiguousLanesEntry)(const double *restrict in, double *restrict out, int lanes) {
+        \(runLanes)(in, in + \(split) * (long)lanes, out, lanes);
+      }
+
+      """
+  }
+
+  private static let runScalar = "nadsim_run_scalar"
+  private static let runLanes = "nadsim_run_lanes"
+  private static let local = "static __attribute__((noinline)) void"
+
+  /// The program's code and its two-block entry points.
+  private static func blocks(_ program: ExpressionProgram, leadingInputCount split: Int) -> String {
     var text = """
       /* nadsim expression program: \(program.inputCount) inputs (\(split) leading), \(program.outputCount) \
       outputs, \(program.instructionCount) instructions. Generated; compile with -ffp-contract=off -fno-builtin. */
@@ -87,11 +121,11 @@ enum CSource {
     let signature = "const double *restrict a, const double *restrict b, double *restrict out"
 
     if layout.blocks.count == 1 {
-      text += "void \(scalarEntry)(\(signature)) {\n"
+      text += "\(local) \(runScalar)(\(signature)) {\n"
       text += body(0, lanes: false, indent: "  ")
       text += "}\n\n"
-      text += "void \(lanesEntry)(\(signature), int lanes) {\n"
-      text += "  if (lanes == 1) { \(scalarEntry)(a, b, out); return; }\n"
+      text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
+      text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
       text += "  const long n = lanes;\n"
       text += assumeSafety
       text += "  for (long l = 0; l < n; ++l) {\n"
@@ -106,22 +140,22 @@ enum CSource {
       count * 8 <= Self.stackLimit ? "double t[\(count)];" : "static __thread double t[\(count)];"
     }
     for k in layout.blocks.indices {
-      text += "__attribute__((noinline)) static void nadsim_s\(k)(\(signature), double *restrict t) {\n"
+      text += "\(local) nadsim_s\(k)(\(signature), double *restrict t) {\n"
       text += body(k, lanes: false, indent: "  ")
       text += "}\n\n"
-      text += "__attribute__((noinline)) static void nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+      text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
       text += assumeSafety
       text += "  for (long l = 0; l < m; ++l) {\n"
       text += body(k, lanes: true, indent: "    ")
       text += "  }\n}\n\n"
     }
     let slots = max(layout.slotCount, 1)
-    text += "void \(scalarEntry)(\(signature)) {\n"
+    text += "\(local) \(runScalar)(\(signature)) {\n"
     text += "  \(storage(slots))\n"
     for k in layout.blocks.indices { text += "  nadsim_s\(k)(a, b, out, t);\n" }
     text += "}\n\n"
-    text += "void \(lanesEntry)(\(signature), int lanes) {\n"
-    text += "  if (lanes == 1) { \(scalarEntry)(a, b, out); return; }\n"
+    text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
+    text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
     text += "  const long n = lanes;\n"
     text += "  \(storage(slots * layout.tile))\n"
     text += "  for (long l0 = 0; l0 < n; l0 += \(layout.tile)) {\n"
