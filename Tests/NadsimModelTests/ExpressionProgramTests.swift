@@ -25,6 +25,17 @@ struct ExpressionProgramTests {
     #expect(commuted.count(of: .exp) == 1)
   }
 
+  @Test("a rate law and its derivatives share their subexpressions")
+  func jacobianSharesWithRate() throws {
+    let rate = parsed("Vmax * S / (Km * (1 + I / Ki) + S)")
+    let outputs = [rate] + ["S", "I"].map { rate.derivative(withRespectTo: $0) }
+    let names = ["Vmax", "S", "Km", "I", "Ki"]
+    let program = try ExpressionProgram(outputs: outputs, inputCount: names.count, slot: { names.firstIndex(of: $0) })
+    // I/Ki, 1 + I/Ki and the denominator are computed once for all three outputs.
+    #expect(program.count(of: .add) == 2)
+    #expect(program.instructions.filter { $0.operation == .divide && $0.first == 3 && $0.second == 4 }.count == 1)
+  }
+
   @Test("constants fold, exact identities vanish, x·0 stays (it is NaN for x = ∞)")
   func folding() throws {
     let folded = try compile(["2*3 + x"], inputs: ["x"])

@@ -1,19 +1,26 @@
 /// C99 source for an ``ExpressionProgram``: the text that ``NativeProgram`` compiles.
 ///
-/// Two entry points (no headers needed; the libm functions are declared here):
+/// Entry points (no headers needed; the libm functions are declared here):
 ///
-///     void nadsim_scalar(const double *restrict a, const double *restrict b, double *restrict out);
+///     void nadsim_f(const double *restrict in, double *restrict out, int lanes);
+///     void nadsim_f_scalar(const double *restrict in, double *restrict out);
 ///     void nadsim_lanes(const double *restrict a, const double *restrict b, double *restrict out, int lanes);
+///     void nadsim_scalar(const double *restrict a, const double *restrict b, double *restrict out);
 ///
-/// Inputs come in two blocks: slots below `leadingInputCount` from `a`, the others from `b`
-/// (slot i at `b[i − leadingInputCount]`), so that a caller can pass an ODE state where the
-/// integrator keeps it and the parameters where the model keeps them, without copying. One
-/// contiguous buffer is the case `b = a + leadingInputCount`.
+/// The last two take the inputs in two blocks: slots below `leadingInputCount` from `a`, the
+/// others from `b` (slot i at `b[i − leadingInputCount]`), so that a caller can pass an ODE state
+/// where the integrator keeps it and the parameters where the model keeps them, without copying.
+/// `nadsim_f` and `nadsim_f_scalar` take one contiguous buffer (`b = a + leadingInputCount`).
 ///
 /// `nadsim_scalar` is the program as straight-line code on locals. `nadsim_lanes` wraps the same
 /// statements in one loop over lanes (slot i of lane l at `a[i*lanes + l]`, output k at
 /// `out[k*lanes + l]`), so the C compiler vectorises across lanes: each statement's operation
 /// runs on four lanes in an AVX2 register. Inputs and outputs must not overlap.
+///
+/// A program longer than ``blockSize`` instructions is cut into blocks (``BlockLayout``), each a
+/// function with its own loop over a tile of lanes; results that cross blocks go through a
+/// temporary array. Each block has a scalar and a lane-loop version (running one scenario through
+/// the lane loops was measured 2–3× slower).
 ///
 /// Each instruction is one statement `const double vK = <operation>;` with the operation written
 /// exactly as ``ScalarSemantics`` defines it (`b < a ? b : a` for min, `c != 0.0 ? a : b` for a
@@ -24,8 +31,40 @@
 enum CSource {
   static let scalarEntry = "nadsim_scalar"
   static let lanesEntry = "nadsim_lanes"
+  static let contiguousScalarEntry = "nadsim_f_scalar"
+  static let contiguousLanesEntry = "nadsim_f"
 
   static func emit(_ program: ExpressionProgram, leadingInputCount split: Int) -> String {
+    // The exported entry points are thin wrappers around two static functions, so that the calls
+    // between them are direct jumps rather than calls through the PLT (exported functions of a
+    // shared library may be interposed, so the compiler may not bind calls to them locally).
+    blocks(program, leadingInputCount: split) + """
+
+      void \(scalarEntry)(const double *restrict a, const double *restrict b, double *restrict out) {
+        \(runScalar)(a, b, out);
+      }
+
+      void \(lanesEntry)(const double *restrict a, const double *restrict b, double *restrict out, int lanes) {
+        \(runLanes)(a, b, out, lanes);
+      }
+
+      void \(contiguousScalarEntry)(const double *restrict in, double *restrict out) {
+        \(runScalar)(in, in + \(split), out);
+      }
+
+      void \(contiguousLanesEntry)(const double *restrict in, double *restrict out, int lanes) {
+        \(runLanes)(in, in + \(split) * (long)lanes, out, lanes);
+      }
+
+      """
+  }
+
+  private static let runScalar = "nadsim_run_scalar"
+  private static let runLanes = "nadsim_run_lanes"
+  private static let local = "static __attribute__((noinline)) void"
+
+  /// The program's code and its two-block entry points.
+  private static func blocks(_ program: ExpressionProgram, leadingInputCount split: Int) -> String {
     var text = """
       /* nadsim expression program: \(program.inputCount) inputs (\(split) leading), \(program.outputCount) \
       outputs, \(program.instructionCount) instructions. Generated; compile with -ffp-contract=off -fno-builtin. */
@@ -41,48 +80,99 @@ enum CSource {
       }
 
       """
-    let used = usedInputs(program)
+    let layout = BlockLayout(program, blockSize: blockSize)
     func load(_ i: Int, lanes: Bool) -> String {
       let (block, row) = i < split ? ("a", i) : ("b", i - split)
       return lanes ? "\(block)[\(row) * n + l]" : "\(block)[\(row)]"
     }
-
-    text += "void \(scalarEntry)(const double *restrict a, const double *restrict b, double *restrict out) {\n"
-    for i in used { text += "  const double i\(i) = \(load(i, lanes: false));\n" }
-    appendBody(program, indent: "  ", to: &text)
-    for (k, value) in program.outputs.enumerated() { text += "  out[\(k)] = \(name(value, program));\n" }
-    text += "}\n\n"
-
-    text += "void \(lanesEntry)(const double *restrict a, const double *restrict b, double *restrict out, int lanes) {\n"
-    text += "  if (lanes == 1) { \(scalarEntry)(a, b, out); return; }\n"
-    text += "  const long n = lanes;\n"
+    /// The statements of block `k`: loads of the inputs and earlier results it reads, its
+    /// instructions, and stores of its outputs and of results later blocks read.
+    func body(_ k: Int, lanes: Bool, indent: String) -> String {
+      var text = ""
+      let tile = layout.tile
+      for i in layout.inputs[k] { text += "\(indent)const double i\(i) = \(load(i, lanes: lanes));\n" }
+      for j in layout.imports[k] {
+        let slot = layout.slot[j]!
+        text += "\(indent)const double v\(j) = t[\(lanes ? "\(slot * tile) + l" : "\(slot)")];\n"
+      }
+      for j in layout.blocks[k] {
+        text += "\(indent)const double v\(j) = \(statement(program.instructions[j], program));\n"
+      }
+      for j in layout.exports[k] {
+        let slot = layout.slot[j]!
+        text += "\(indent)t[\(lanes ? "\(slot * tile) + l" : "\(slot)")] = v\(j);\n"
+      }
+      for output in layout.outputs[k] {
+        let target = lanes ? "out[\(output) * n + l]" : "out[\(output)]"
+        text += "\(indent)\(target) = \(name(program.outputs[output], program));\n"
+      }
+      return text
+    }
     // Stores to different output rows never overlap, but with `lanes` unknown the compiler
-    // cannot prove it (with lanes = 1 they would) and would not vectorise; lanes == 1 took the
-    // scalar path above.
-    text += "#if defined(__clang__)\n#pragma clang loop vectorize(assume_safety)\n"
-    text += "#elif defined(__GNUC__)\n#pragma GCC ivdep\n#endif\n"
-    text += "  for (long l = 0; l < n; ++l) {\n"
-    for i in used { text += "    const double i\(i) = \(load(i, lanes: true));\n" }
-    appendBody(program, indent: "    ", to: &text)
-    for (k, value) in program.outputs.enumerated() { text += "    out[\(k) * n + l] = \(name(value, program));\n" }
+    // cannot prove it (with lanes = 1 they would) and would not vectorise.
+    let assumeSafety = """
+      #if defined(__clang__)
+      #pragma clang loop vectorize(assume_safety)
+      #elif defined(__GNUC__)
+      #pragma GCC ivdep
+      #endif
+
+      """
+    let signature = "const double *restrict a, const double *restrict b, double *restrict out"
+
+    if layout.blocks.count == 1 {
+      text += "\(local) \(runScalar)(\(signature)) {\n"
+      text += body(0, lanes: false, indent: "  ")
+      text += "}\n\n"
+      text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
+      text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
+      text += "  const long n = lanes;\n"
+      text += assumeSafety
+      text += "  for (long l = 0; l < n; ++l) {\n"
+      text += body(0, lanes: true, indent: "    ")
+      text += "  }\n}\n"
+      return text
+    }
+
+    // Several blocks: one function each (kept apart, so that the C compiler's work grows
+    // linearly with the program), results crossing blocks passed through `t`.
+    let storage = { (count: Int) -> String in
+      count * 8 <= Self.stackLimit ? "double t[\(count)];" : "static __thread double t[\(count)];"
+    }
+    for k in layout.blocks.indices {
+      text += "\(local) nadsim_s\(k)(\(signature), double *restrict t) {\n"
+      text += body(k, lanes: false, indent: "  ")
+      text += "}\n\n"
+      text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+      text += assumeSafety
+      text += "  for (long l = 0; l < m; ++l) {\n"
+      text += body(k, lanes: true, indent: "    ")
+      text += "  }\n}\n\n"
+    }
+    let slots = max(layout.slotCount, 1)
+    text += "\(local) \(runScalar)(\(signature)) {\n"
+    text += "  \(storage(slots))\n"
+    for k in layout.blocks.indices { text += "  nadsim_s\(k)(a, b, out, t);\n" }
+    text += "}\n\n"
+    text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
+    text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
+    text += "  const long n = lanes;\n"
+    text += "  \(storage(slots * layout.tile))\n"
+    text += "  for (long l0 = 0; l0 < n; l0 += \(layout.tile)) {\n"
+    text += "    const long m = n - l0 < \(layout.tile) ? n - l0 : \(layout.tile);\n"
+    for k in layout.blocks.indices { text += "    nadsim_l\(k)(a + l0, b + l0, out + l0, t, n, m);\n" }
     text += "  }\n}\n"
     return text
   }
 
-  private static func usedInputs(_ program: ExpressionProgram) -> [Int] {
-    var used = Set<Int>()
-    for instruction in program.instructions {
-      for operand in instruction.operands where operand < program.inputCount { used.insert(operand) }
-    }
-    for output in program.outputs where output < program.inputCount { used.insert(output) }
-    return used.sorted()
-  }
+  /// Instructions per block. Compilation time grows faster than linearly with the size of one C
+  /// function: with the toolchain's clang on this project's 2-core machine (loaded), a program of
+  /// 17,400 instructions took 245 s as one function and 63 s in blocks of 256; 1,100 instructions
+  /// take about 2 s and HIRES (58) 0.1 s of compiler time.
+  static let blockSize = 256
 
-  private static func appendBody(_ program: ExpressionProgram, indent: String, to text: inout String) {
-    for (k, instruction) in program.instructions.enumerated() {
-      text += "\(indent)const double v\(k) = \(statement(instruction, program));\n"
-    }
-  }
+  /// Largest temporary array put on the stack (bytes); larger ones are thread-local.
+  static let stackLimit = 128 * 1024
 
   /// The C spelling of a value: an input local, a result local or a literal.
   static func name(_ value: Int, _ program: ExpressionProgram) -> String {

@@ -20,7 +20,8 @@ import Darwin
 /// - `-O2 -march=haswell`: optimise, and use AVX2 so loops over lanes run four lanes per
 ///   instruction (every machine this project runs on is an AMD Zen 3; on a CPU without AVX2
 ///   the library would not run);
-/// - `-std=c99 -fPIC -shared`: a shared object that `dlopen` can load.
+/// - `-std=c99 -fPIC -shared`: a shared object that `dlopen` can load; `-w`: the code is
+///   generated, so warnings would only be noise in a failure message.
 public struct NativeToolchain: Sendable, Equatable {
   /// Path of the C compiler; nil when none was found.
   public var compiler: String?

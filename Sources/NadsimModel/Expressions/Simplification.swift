@@ -1,9 +1,9 @@
 /// Algebraic simplification: the rules that keep derivatives (and so Jacobians) small.
 ///
 /// `simplified()` rewrites bottom-up into a normal form:
-/// - sums are flattened into a constant plus terms c·t; numbers are added up, equal terms merged
-///   (x + 2·x → 3·x, x − x → 0), zero terms dropped, numeric factors distributed over sums
-///   (−(a + b) → −a − b);
+/// - sums are flattened into a constant plus terms c·t; numbers are added up (the sum keeps its
+///   place: `1 + x` stays `1 + x`), equal terms merged (x + 2·x → 3·x, x − x → 0), zero terms
+///   dropped, numeric factors distributed over sums (−(a + b) → −a − b);
 /// - products and quotients are flattened into a coefficient and factors with numeric exponents;
 ///   numbers are multiplied together, equal bases merged (x·x → x², x²/x → x), a zero factor makes
 ///   0, factors 1 disappear; a numeric divisor stays a divisor unless dividing by it is exact;
@@ -126,6 +126,9 @@ extension Expression {
 struct SumForm {
   var constant = 0.0
   var terms: [(coefficient: Double, term: Expression)] = []
+  /// How many terms came before the first number, so that the constant is put back where it was
+  /// (`1 + x` stays `1 + x`, and keeps matching the same subexpression elsewhere).
+  var constantPosition: Int?
 
   /// Adds `scale` times an expression that is not yet simplified.
   mutating func collect(_ e: Expression, scale: Double) {
@@ -148,6 +151,7 @@ struct SumForm {
     switch e {
     case .number(let value):
       constant += scale * value
+      if constantPosition == nil { constantPosition = terms.count }
     case .negate(let a):
       add(a, scale: -scale)
     case .binary(.add, let a, let b):
@@ -169,21 +173,26 @@ struct SumForm {
     }
   }
 
-  /// The sum rebuilt in the order terms first appeared, the constant last.
+  /// The sum rebuilt in the order terms first appeared, the constant where the first number was.
   var expression: Expression {
-    var result: Expression?
-    for (coefficient, term) in terms where coefficient != 0 {
-      guard let sum = result else {
-        result = ProductForm.scaled(term, by: coefficient)
-        continue
-      }
-      result = coefficient < 0
-        ? .binary(.subtract, sum, ProductForm.scaled(term, by: -coefficient))
-        : .binary(.add, sum, ProductForm.scaled(term, by: coefficient))
+    var parts = terms.filter { $0.coefficient != 0 }
+    if constant != 0 {
+      let before = terms.prefix(constantPosition ?? terms.count).filter { $0.coefficient != 0 }.count
+      parts.insert((constant, .number(1)), at: before)
     }
-    guard let sum = result else { return .number(constant) }
-    if constant == 0 { return sum }
-    return constant < 0 ? .binary(.subtract, sum, .number(-constant)) : .binary(.add, sum, .number(constant))
+    guard let first = parts.first else { return .number(constant) }
+    var result = Self.term(first.coefficient, first.term)
+    for (coefficient, term) in parts.dropFirst() {
+      result = coefficient < 0
+        ? .binary(.subtract, result, Self.term(-coefficient, term))
+        : .binary(.add, result, Self.term(coefficient, term))
+    }
+    return result
+  }
+
+  /// c·t, where t = 1 stands for the constant term.
+  private static func term(_ coefficient: Double, _ term: Expression) -> Expression {
+    term == .number(1) ? .number(coefficient) : ProductForm.scaled(term, by: coefficient)
   }
 }
 
