@@ -31,6 +31,7 @@ struct DosingSimulationTests {
       elimination: {equation: "c -> eliminated", rate: "ke * c", compartment: central}
     observables:
       concentration: {expression: "c", unit: µM}
+      total: {expression: "gut + c * central + eliminated", unit: µmol}
     routes:
       oral:
         bioavailability: 0.5
@@ -107,5 +108,19 @@ struct DosingSimulationTests {
       #expect(error.name == "max_single_dose")
       #expect(error.description.contains("1000"))
     }
+  }
+}
+
+extension DosingSimulationTests {
+  @Test("infused amounts count as dosed: 120 mg over 6 h = 600 µmol, all in body or eliminated")
+  func infusionMassBalance() throws {
+    var request = SimulationRequest(durationHours: 12)
+    request.tolerances = Tolerances(relative: 1e-10, absolute: 1e-12)
+    request.regimen = try DoseFlag.regimen(["iv:DRUG:120mg@0,duration=6h"], flag: "--dose")
+    let t = try Self.simulator().run(request)
+    #expect(abs(t.dosedAmount.reduce(0, +) - 600) < 1e-9)
+    let last = t.timesHours.count - 1
+    let inBody = t.states[last * 3 + 1] * 42 + t.states[last * 3 + 2]
+    #expect(abs(inBody - 600) < 1e-7 * 600)
   }
 }

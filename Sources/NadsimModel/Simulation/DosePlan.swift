@@ -18,6 +18,8 @@ struct DosePlan {
   }
 
   let steps: [Step]
+  /// Constant-rate inputs: species, rate (working amount per hour), start and stop (hours).
+  let infusions: [(species: Int, amountPerHour: Double, start: Double, stop: Double)]
   /// Distinct times at which something happens, ascending.
   let times: [Double]
   /// Per species: multiplies a stored value to give an amount in working units (V for
@@ -34,8 +36,10 @@ struct DosePlan {
     }
     self.amountFactor = amountFactor
     var steps: [Step] = []
+    var infusions: [(Int, Double, Double, Double)] = []
     if regimen.doses.isEmpty {
       self.steps = []
+      self.infusions = []
       times = []
       return
     }
@@ -111,17 +115,27 @@ struct DosePlan {
         let perHour = try substanceAmount(rate.perHour).umol * micromoleFactor * bioavailability
         let perModelTime = perHour * perHourToPerModelTime / amountFactor[i]
         steps.append(Step(timeHours: event.timeHours, action: .infusion(species: i, rate: perModelTime)))
-        _ = end
+        infusions.append((i, perHour, event.timeHours, end))
       case .infusionStop(let rate, _):
         let perHour = try substanceAmount(rate.perHour).umol * micromoleFactor * bioavailability
         steps.append(Step(timeHours: event.timeHours, action: .infusion(species: i, rate: -perHour * perHourToPerModelTime / amountFactor[i])))
       }
     }
+    self.infusions = infusions
     steps.sort { $0.timeHours < $1.timeHours }
     self.steps = steps.filter { $0.timeHours <= durationHours }
     var times: [Double] = []
     for step in self.steps where times.last.map({ !Self.same($0, step.timeHours) }) ?? true { times.append(step.timeHours) }
     self.times = times
+  }
+
+  /// Amount each species has received from infusions by `hours` (working amount units).
+  func infusedAmount(until hours: Double, speciesCount: Int) -> [Double] {
+    var amounts = [Double](repeating: 0, count: speciesCount)
+    for infusion in infusions where infusion.start < hours {
+      amounts[infusion.species] += infusion.amountPerHour * (min(infusion.stop, hours) - infusion.start)
+    }
+    return amounts
   }
 
   static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(1, abs(a), abs(b)) }

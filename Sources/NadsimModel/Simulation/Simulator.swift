@@ -27,7 +27,10 @@ public struct Trajectory {
   public var observables: [Double] = []
   /// The untreated starting state (steady state where the model asks for it).
   public var baseline: [Double] = []
-  /// Amount that entered each species from doses (after bioavailability), in working amount units.
+  /// Observables of the untreated starting state (before any dose at t = 0).
+  public var baselineObservables: [Double] = []
+  /// Amount that entered each species from doses (boluses and infusions, after bioavailability) by
+  /// the end of the run, in working amount units.
   public var dosedAmount: [Double] = []
   /// Amount removed from each species by route removals (washing off), in working amount units.
   public var removedAmount: [Double] = []
@@ -106,12 +109,19 @@ public final class Simulator {
     let solution = NadsimODE.solve(system, from: 0, y0: y0, to: tEnd, options: options)
     trajectory.returnCode = solution.returnCode
     trajectory.statistics = solution.statistics
-    trajectory.dosedAmount = recordedAmounts.dosed
+    let infused = plan.infusedAmount(until: solution.finalTime * hoursPerUnit, speciesCount: n)
+    trajectory.dosedAmount = zip(recordedAmounts.dosed, infused).map { $0 + $1 }
     trajectory.removedAmount = recordedAmounts.removed
     trajectory.timesHours = solution.times.map { $0 * hoursPerUnit }
     trajectory.states = solution.states
-    // Observables at each record. Infusion inputs do not enter observables.
+    // Observables at each record, and of the untreated baseline. Infusion inputs do not enter them.
     let observableCount = model.observables.count
+    trajectory.baselineObservables = [Double](repeating: 0, count: observableCount)
+    if observableCount > 0 {
+      trajectory.baselineObservables.withUnsafeMutableBufferPointer { out in
+        trajectory.baseline.withUnsafeBufferPointer { compiled.observe(t: 0, y: $0.baseAddress!, inputs: inputs, into: out.baseAddress!) }
+      }
+    }
     trajectory.observables = [Double](repeating: 0, count: observableCount * solution.times.count)
     if observableCount > 0 {
       trajectory.observables.withUnsafeMutableBufferPointer { out in
