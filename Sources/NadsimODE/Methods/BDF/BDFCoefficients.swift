@@ -41,13 +41,19 @@ enum BDFCoefficients {
   /// H_k = 1 + 1/2 + … + 1/k (0 for k = 0): l₁ of the FLC BDF of order k, i.e. 1/β₀.
   @inline(__always)
   static func harmonic(_ k: Int) -> Double {
-    var s = 0.0
-    var j = 1
-    while j <= k {
-      s += 1 / Double(j)
-      j += 1
+    switch k {
+    case 0: return 0
+    case 1: return 1
+    case 2: return 1.5
+    case 3: return 11.0 / 6
+    case 4: return 25.0 / 12
+    case 5: return 137.0 / 60
+    case 6: return 49.0 / 20
+    default:
+      var s = 0.0
+      for j in 1...k { s += 1 / Double(j) }
+      return s
     }
-    return s
   }
 
   /// Writes ξ₁…ξ_count for a step of size `h` whose predecessors had sizes `tau[0]` (most

@@ -20,8 +20,13 @@ struct BDFNewtonPolicy {
   /// Corrector iterations allowed per attempt.
   var maxIterations = 3
   /// The iteration stops when the estimated remaining error, in units of the local error test,
-  /// is below this fraction (CVODE's `nlscoef`).
-  var convergenceCoefficient = 0.1
+  /// is below this fraction (CVODE's `nlscoef`, whose default is 0.1). Measured on the five Bari
+  /// stiff problems at rtol 1e-4, 1e-6, 1e-8, 1e-10, going from 0.1 to 0.02 costs ~0.3 more
+  /// iterations per step but removes two thirds of the error-test failures (ROBER at 1e-10:
+  /// 276 → 4) and half the refactorisations, and steadies the order and step-size choices (they
+  /// difference successive corrections): 26 % fewer steps, 17 % fewer RHS calls, 23 % fewer
+  /// instructions, and slightly better final-time accuracy (mean mescd 6.08 → 6.36).
+  var convergenceCoefficient = 0.02
   /// Rate floor: the rate estimate decays by this factor per iteration (CVODE's CRDOWN).
   var rateDecay = 0.3
   /// Divergence: an update more than this times the previous one stops the iteration.
@@ -64,8 +69,13 @@ extension BDFStepper {
       || stepsSinceFactorization >= policy.stepsPerFactorization
       || abs(gamma / gammaLU - 1) > policy.maxGammaChange
     var newJacobian = mustEvaluateJacobian || stepsSinceJacobian >= policy.stepsPerJacobian
-    let maxIterations = fixedStep == nil ? policy.maxIterations : 2 * policy.maxIterations
+    // With a fixed step the iteration cannot fall back on a smaller h, and convergence-order
+    // studies run at tolerances near roundoff: let it contract for longer.
+    let maxIterations = fixedStep == nil ? policy.maxIterations : 4 * policy.maxIterations
     let testScale = errorConstant / policy.convergenceCoefficient
+    // An update at the rounding level of y cannot shrink further: in the weighted norm that level
+    // is at most u·|y|/(rtol·|y|) = u/rtol per component (weights 1/(atol + rtol|y|)).
+    let roundoffFloor = 4 * Double.ulpOfOne / minimumRelativeTolerance
 
     while true {
       if factorNow {
@@ -114,7 +124,7 @@ extension BDFStepper {
           break
         }
         if m > 0 { convergenceRate = max(policy.rateDecay * convergenceRate, updateNorm / previousNorm) }
-        if updateNorm * min(1, convergenceRate) * testScale <= 1 {
+        if updateNorm * min(1, convergenceRate) * testScale <= 1 || updateNorm <= roundoffFloor {
           let correctionNorm = m == 0 ? updateNorm : norm(delta, weights: weights)
           return .converged(correctionNorm)
         }
