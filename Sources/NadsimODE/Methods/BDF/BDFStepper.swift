@@ -12,10 +12,12 @@ import NadsimLinearAlgebra
 ///
 /// **Corrector.** Modified Newton on Δ − (γ/h)(h f(tₙ, yₙ⁽⁰⁾ + Δ) − z₁⁽⁰⁾) = 0 with M = I − γJ,
 /// γ = h/l₁, l₁ = H_q (see ``BDFNewtonPolicy`` for when J and its LU are renewed). Convergence is
-/// judged with an estimated contraction rate, at most ``BDFNewtonPolicy/maxIterations`` iterations.
+/// judged with an estimated contraction rate, at most ``BDFNewtonPolicy/maxIterations`` iterations,
+/// to 2 % of the local error tolerance (CVODE: 10 %; see
+/// ``BDFNewtonPolicy/convergenceCoefficient``).
 ///
-/// **Error, step and order control.** Local error d ≈ Δ/(ξ_(q+1)·S_q) in the weighted RMS norm
-/// (weights from yₙ₋₁), accepted when ≤ 1. After q + 1 steps at one order, the errors of orders
+/// **Error, step and order control.** Local error d ≈ 2·Δ/(ξ_(q+1)·S_q) in the weighted RMS norm
+/// (weights from yₙ₋₁; the factor 2 is ``errorCalibration``), accepted when ≤ 1. After q + 1 steps at one order, the errors of orders
 /// q − 1 (from z_q) and q + 1 (from the difference of two successive Δ) are estimated too and the
 /// order giving the largest next step is taken; the step changes only when it would grow by 50 %
 /// or more, as in CVODE. The safety factors 6, 6, 10 and the 10⁻⁶ addend in
