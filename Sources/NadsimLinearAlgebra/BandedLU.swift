@@ -9,8 +9,9 @@ public final class BandedLU: LinearSolver {
   public let lower: Int
   public let upper: Int
   public var structure: MatrixStructure { .banded(lower: lower, upper: upper) }
-  public private(set) var factorizations = 0
-  public private(set) var solves = 0
+  // Counters bumped on every call; never accessed inout, so no dynamic exclusivity checks.
+  @exclusivity(unchecked) public private(set) var factorizations = 0
+  @exclusivity(unchecked) public private(set) var solves = 0
 
   let factorRows: Int
   let ab: UnsafeMutablePointer<Double>

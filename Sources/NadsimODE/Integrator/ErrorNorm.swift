@@ -51,3 +51,24 @@ func allFinite(_ v: UnsafePointer<Double>, _ n: Int) -> Bool {
   for i in 0..<n { acc += v[i] * 0 }  // NaN or ±∞ anywhere makes the sum NaN
   return acc == 0
 }
+
+extension ErrorNorm {
+  /// Writes the weights wᵢ = 1/(atolᵢ + rtolᵢ·|yᵢ|) of the one-state form of the norm, so that a
+  /// method that measures many vectors against the same state divides only once per component.
+  @inline(__always)
+  func weights(from y: UnsafePointer<Double>, into w: UnsafeMutablePointer<Double>) {
+    for i in 0..<n { w[i] = 1 / (atol[i] + rtol[i] * abs(y[i])) }
+  }
+
+  /// The weighted RMS norm sqrt((1/n) Σ (vᵢ·wᵢ)²) with weights from ``weights(from:into:)``: the
+  /// same value as `self(v, weightsFrom: y)`.
+  @inline(__always)
+  func callAsFunction(_ v: UnsafePointer<Double>, weights w: UnsafePointer<Double>) -> Double {
+    var sum = 0.0
+    for i in 0..<n {
+      let r = v[i] * w[i]
+      sum += r * r
+    }
+    return (sum / Double(n)).squareRoot()
+  }
+}

@@ -85,6 +85,8 @@ public final class Integrator {
         }
         let outcome = stepper.attemptStep(limit: stop)
         loop.steps += 1
+        // A method that picks its first step inside its first attempt reports it there.
+        if loop.steps == 1 && loop.initialStep == 0 { loop.initialStep = stepper.statistics.initialStepSize }
         switch outcome {
         case .rejected:
           loop.rejected += 1

@@ -14,12 +14,16 @@ public enum Method: String, CaseIterable, Sendable {
   /// Automatic: Tsit5 while non-stiff, Rodas5P while stiff, switching on stiffness estimates
   /// (``AutoSwitchStepper``). The default.
   case auto
+  /// BDF: variable order 1…5 (``StepperConfiguration/maxOrder``), variable step, Nordsieck form
+  /// with fixed leading coefficient, modified Newton reusing J and its LU (``BDFStepper``), as in
+  /// CVODE. The method of choice for large or long stiff runs with cheap steps.
+  case bdf
 
   /// Whether the method is meant for stiff problems (uses a Jacobian and linear solves).
   /// False for `auto`, which is meant for problems of either kind.
   public var isStiff: Bool {
     switch self {
-    case .rodas5p: return true
+    case .rodas5p, .bdf: return true
     case .tsit5, .dop853, .auto: return false
     }
   }
@@ -27,7 +31,7 @@ public enum Method: String, CaseIterable, Sendable {
   /// Classical order of the method (the highest order, for variable-order methods).
   public var order: Int {
     switch self {
-    case .rodas5p, .tsit5, .auto: return 5
+    case .rodas5p, .tsit5, .auto, .bdf: return 5
     case .dop853: return 8
     }
   }
@@ -39,6 +43,7 @@ public enum Method: String, CaseIterable, Sendable {
     case .tsit5: return ExplicitRKStepper(configuration: configuration, tableau: .tsit5)
     case .dop853: return ExplicitRKStepper(configuration: configuration, tableau: .dop853)
     case .auto: return AutoSwitchStepper(configuration: configuration)
+    case .bdf: return BDFStepper(configuration: configuration)
     }
   }
 }

@@ -264,7 +264,6 @@ public final class ExplicitRKStepper: Stepper {
         maxStep: maxStep, limit: .infinity, scratch1: argumentA, scratch2: argumentB)
       rhsCalls += 1
     }
-    stats.initialStepSize = stats.initialStepSize == 0 ? proposedStep : stats.initialStepSize
     return nil
   }
 
