@@ -91,3 +91,24 @@ struct SimulateCommandTests {
     #expect(abs(value - 7.3713125733256685e-04) < 1e-9 * 7.37e-4 * 100)
   }
 }
+
+/// The human model's bad inputs (issue 4): each names the field and what is allowed, exit code 2.
+@Suite("nadsim simulate: human model bad input")
+struct HumanModelBadInputTests {
+  static let model = SimulateCommandTests.repository.appendingPathComponent("Models/nad-human.yaml").path
+
+  @Test("refused with code 2, naming the field", arguments: [
+    (["--covariate", "age=-1"], ["age", "[0.0, 120.0]"]),
+    (["--covariate", "age=121"], ["age", "[0.0, 120.0]"]),
+    (["--dose", "oral:NMN:7000mg@0"], ["max_single_dose", "6000"]),
+    (["--dose", "oral:caffeine:100mg@0"], ["caffeine", "NMN"]),
+    (["--dose", "nasal:NMN:100mg@0"], ["nasal", "topical"]),
+    (["--dose", "topical:NMN:800mg@0,concentration_ppm=4000,applied_mg_per_cm2=2,contact_h=12"], ["area_cm2"]),
+    (["--dose", "topical:NMN:800mg@0,applied_mg_per_cm2=2,area_cm2=400,contact_h=12"], ["concentration_ppm"]),
+  ])
+  func refused(extra: [String], words: [String]) throws {
+    let run = try CommandLineTests.run(["simulate", "--model", Self.model, "--until", "2h"] + extra)
+    #expect(run.status == 2, "\(extra): \(run.stderr)")
+    for word in words { #expect(run.stderr.contains(word), "\(extra): \(run.stderr)") }
+  }
+}
