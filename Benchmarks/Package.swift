@@ -35,6 +35,16 @@ let package = Package(
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
     .executableTarget(
+      name: "NADModel",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "NadsimModel", package: "nadsim"),
+        .product(name: "NadsimODE", package: "nadsim"),
+      ],
+      path: "Benchmarks/NADModel",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+    .executableTarget(
       name: "LinearAlgebra",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
