@@ -1,3 +1,4 @@
+import Foundation
 import CLapacke
 
 /// Dense LU with partial pivoting, column-major: LAPACK (`dgetrf`, `dgetrs`) above
@@ -20,6 +21,13 @@ public final class DenseLU: LinearSolver {
   /// Largest n factorised and solved by the Swift kernels instead of LAPACK. Chosen from the
   /// crossover measured by `Benchmarks` (LinearAlgebra suite); see Benchmarks/README.md.
   public static let nativeLimit = 48
+
+  /// Largest n solved by the plain scalar loops rather than the padded SIMD solve (measured:
+  /// see Benchmarks/README.md). Can be overridden for experiments with NADSIM_SCALAR_SOLVE_LIMIT.
+  public static let scalarSolveLimit: Int = {
+    if let text = getenv("NADSIM_SCALAR_SOLVE_LIMIT"), let value = Int(String(cString: text)) { return value }
+    return 16
+  }()
 
   /// Whether this instance uses LAPACK (fixed at creation).
   public let usesLAPACK: Bool
@@ -69,7 +77,11 @@ public final class DenseLU: LinearSolver {
   public func solve(_ b: UnsafeMutablePointer<Double>) {
     solves += 1
     if !usesLAPACK {
-      SmallDenseKernels.solve(padded, dimension, pivots, b)
+      if dimension <= DenseLU.scalarSolveLimit {
+        SmallDenseKernels.solveScalar(lu, dimension, pivots, padded.inverseDiagonal, b)
+      } else {
+        SmallDenseKernels.solve(padded, dimension, pivots, b)
+      }
       return
     }
     let n = LapackInt(dimension)

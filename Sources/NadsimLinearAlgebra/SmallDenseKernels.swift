@@ -125,6 +125,44 @@ enum SmallDenseKernels {
     }
     for i in 0..<n { b[i] = y[i] }
   }
+
+  /// Overwrites `b` with A⁻¹b directly from the LAPACK-layout factors, with the reciprocals of
+  /// U's diagonal in `inverseDiagonal`: column-oriented scalar loops, no copies. For the smallest
+  /// systems this beats the padded SIMD solve, whose copies and chunking cost more than the
+  /// arithmetic (``DenseLU/scalarSolveLimit`` is the measured crossover).
+  @inline(__always)
+  static func solveScalar(_ lu: UnsafePointer<Double>, _ n: Int, _ pivots: UnsafePointer<Int32>,
+                          _ inverseDiagonal: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>) {
+    for k in 0..<n {
+      let p = Int(pivots[k]) - 1
+      if p != k {
+        let t = b[k]
+        b[k] = b[p]
+        b[p] = t
+      }
+    }
+    for j in 0..<n {
+      let bj = b[j]
+      let column = lu + j * n
+      var i = j + 1
+      while i < n {
+        b[i] -= column[i] * bj
+        i += 1
+      }
+    }
+    var j = n - 1
+    while j >= 0 {
+      let column = lu + j * n
+      let xj = b[j] * inverseDiagonal[j]
+      b[j] = xj
+      var i = 0
+      while i < j {
+        b[i] -= column[i] * xj
+        i += 1
+      }
+      j -= 1
+    }
+  }
 }
 
 /// Storage of the padded triangular factors used by ``SmallDenseKernels/solve(_:_:_:_:)``.
