@@ -29,3 +29,13 @@ func initialStepSize(
   if !h.isFinite || h <= 0 { h = min(1e-6, abs(limit - t0)) }
   return h
 }
+
+/// The first step after a (re)start, shared by the one-step methods: the fixed step when there
+/// is one, else the requested step capped by `maxStep`, else Hairer's estimate (`estimate`, which
+/// costs one RHS call). Returns the step and whether the estimate (and its RHS call) was used.
+func startingStep(fixedStep: Double?, requested: Double, maxStep: Double,
+                  estimate: () -> Double) -> (step: Double, estimated: Bool) {
+  if let fixed = fixedStep { return (fixed, false) }
+  if requested > 0 { return (min(requested, maxStep), false) }
+  return (estimate(), true)
+}

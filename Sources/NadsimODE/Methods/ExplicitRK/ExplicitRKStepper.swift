@@ -254,16 +254,13 @@ public final class ExplicitRKStepper: Stepper {
       return .rhsNotFinite(t: t0)
     }
     firstStage = .current
-    if let fixed = fixedStep {
-      proposedStep = fixed
-    } else if initialStep > 0 {
-      proposedStep = min(initialStep, maxStep)
-    } else {
-      proposedStep = initialStepSize(
+    let start = startingStep(fixedStep: fixedStep, requested: initialStep, maxStep: maxStep) {
+      initialStepSize(
         system: system, t0: t0, y0: y, f0: k, order: tableau.order, norm: norm, direction: 1,
         maxStep: maxStep, limit: .infinity, scratch1: argumentA, scratch2: argumentB)
-      rhsCalls += 1
     }
+    proposedStep = start.step
+    if start.estimated { rhsCalls += 1 }
     return nil
   }
 

@@ -91,16 +91,13 @@ public final class RosenbrockStepper: Stepper {
     rhsCalls += 1
     guard allFinite(f0, n) else { return .rhsNotFinite(t: t0) }
     f0Current = true
-    if let fixed = fixedStep {
-      proposedStep = fixed
-    } else if initialStep > 0 {
-      proposedStep = min(initialStep, maxStep)
-    } else {
-      proposedStep = initialStepSize(
+    let start = startingStep(fixedStep: fixedStep, requested: initialStep, maxStep: maxStep) {
+      initialStepSize(
         system: system, t0: t0, y0: y, f0: f0, order: tableau.order, norm: norm, direction: 1,
         maxStep: maxStep, limit: .infinity, scratch1: argument, scratch2: stageRHS)
-      rhsCalls += 1
     }
+    proposedStep = start.step
+    if start.estimated { rhsCalls += 1 }
     return nil
   }
 
