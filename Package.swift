@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // nadsim: NAD+ pathway kinetics simulator. Layers, lowest first; nothing imports upward:
 //   CLapacke → NadsimLinearAlgebra → NadsimODE (generic numerics, no biology)
-//   → NadsimProblems (IVP test set), NadsimModel (model files) → NadsimCLI → nadsim (executable)
+//   → NadsimProblems (IVP test set), NadsimModel (model files) → NadsimSweep (scenario designs,
+//   populations, sweep runs and their files) → NadsimCLI → nadsim (executable)
 import PackageDescription
 
 /// Release builds let the generic solver code specialise across module boundaries.
@@ -23,6 +24,7 @@ let package = Package(
     .library(name: "NadsimODE", targets: ["NadsimODE"]),
     .library(name: "NadsimProblems", targets: ["NadsimProblems"]),
     .library(name: "NadsimModel", targets: ["NadsimModel"]),
+    .library(name: "NadsimSweep", targets: ["NadsimSweep"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,11 +50,14 @@ let package = Package(
       swiftSettings: kernels
     ),
 
+    // MARK: - Scenarios and sweeps (designs, virtual populations, running, result files)
+    .target(name: "NadsimSweep", dependencies: ["NadsimModel", "NadsimODE"], swiftSettings: optimised),
+
     // MARK: - Command line
     .target(
       name: "NadsimCLI",
       dependencies: [
-        "NadsimODE", "NadsimProblems", "NadsimModel",
+        "NadsimODE", "NadsimProblems", "NadsimModel", "NadsimSweep",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: optimised
@@ -63,6 +68,7 @@ let package = Package(
     .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra"]),
     .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems"]),
     .testTarget(name: "NadsimModelTests", dependencies: ["NadsimModel", "NadsimODE", "NadsimProblems"]),
+    .testTarget(name: "NadsimSweepTests", dependencies: ["NadsimSweep", "NadsimModel"]),
     .testTarget(name: "NadsimCLITests", dependencies: ["NadsimCLI"]),
   ],
   swiftLanguageModes: [.v5]
