@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NadsimSweep
 import NadsimModel
 import NadsimODE
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NadsimSweep
 import NadsimModel
 
 /// `nadsim validate`: runs a model's validation targets and reports them as a table and as CSV.

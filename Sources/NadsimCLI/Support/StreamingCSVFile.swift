@@ -1,4 +1,5 @@
 import Foundation
+import NadsimSweep
 
 /// A CSV file written row by row to a temporary name in the target's folder and renamed over the
 /// target only by ``finish()``: a run that stops early leaves no partial file and an existing file

@@ -13,7 +13,8 @@ public struct TrajectoryMetrics: Equatable, Sendable {
   /// Value at the end of the run over the untreated baseline value.
   public var foldChange: Double
   /// First time the series reaches 90% of its change from baseline to its final value (nil when
-  /// it never changes or never gets there).
+  /// it never gets there, or when the change is within rounding of the values: below 1e-9 of
+  /// their size).
   public var timeTo90PercentOfFinal: Double?
 
   /// - Parameters:
@@ -36,7 +37,7 @@ public struct TrajectoryMetrics: Equatable, Sendable {
     let final = values[values.count - 1]
     let change = final - baseline
     var t90: Double? = nil
-    if change != 0 {
+    if abs(change) > 1e-9 * max(abs(baseline), abs(final)) {
       let target = baseline + 0.9 * change
       for (t, v) in zip(times, values) where (change > 0 ? v >= target : v <= target) {
         t90 = t

@@ -12,6 +12,9 @@ public struct SweepManifest: Codable, Equatable, Sendable {
   public var gitCommit: String
   /// The exact command line, one element per argument.
   public var command: [String]
+  /// Digest of everything that determines the result files (``SweepPlan/fingerprint``): shards
+  /// of one sweep share it, and `nadsim merge` joins only shards that do.
+  public var fingerprint: String
   public var model: FileRecord
   public var sweepFile: FileRecord?
   /// A parameter-set file applied to every scenario.
@@ -180,7 +183,7 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     return try decoder.decode(SweepManifest.self, from: data)
   }
 
-  public init(nadsimVersion: String, gitCommit: String, command: [String], model: FileRecord, sweepFile: FileRecord? = nil,
+  public init(nadsimVersion: String, gitCommit: String, command: [String], fingerprint: String, model: FileRecord, sweepFile: FileRecord? = nil,
               parameterSet: FileRecord? = nil, design: Design, population: Population? = nil, solver: Solver,
               durationHours: Double, gridHours: Double? = nil, axes: [Axis], observables: [Observable],
               metricColumns: [MetricColumn], files: Files, scenarioCount: Int, shard: Shard? = nil, rowCount: Int,
@@ -188,6 +191,7 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     self.nadsimVersion = nadsimVersion
     self.gitCommit = gitCommit
     self.command = command
+    self.fingerprint = fingerprint
     self.model = model
     self.sweepFile = sweepFile
     self.parameterSet = parameterSet
