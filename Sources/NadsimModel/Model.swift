@@ -107,6 +107,9 @@ public struct Model {
   public var rightHandSides: [Expression]
   public var observables: [Observable]
   public var routes: [Route]
+  /// Correlations between parameters' variability (virtual populations); empty when the file
+  /// declares none.
+  public var correlations: [ParameterCorrelation] = []
 
   /// Names of the per-scenario constants, in input order after t and the species: covariates,
   /// parameters, constant assignments, compartment volumes.

@@ -10,7 +10,7 @@ struct NADHumanValidationTests {
   func allTargetsPass() throws {
     let model = try ModelLoader.load(path: modelsFolder.appendingPathComponent("nad-human.yaml").path)
     let suite = try ValidationSuite.load(path: modelsFolder.appendingPathComponent("nad-human.validation.yaml").path)
-    #expect(suite.targets.count >= 20)
+    #expect(suite.targets.count >= 36)
     let outcomes = try ValidationRunner(Simulator(try CompiledModel(model))).run(suite)
     for outcome in outcomes where !outcome.passed {
       Issue.record("\(outcome.target.id): simulated \(outcome.simulated), expected \(outcome.target.expected) — \(outcome.target.claim) (\(outcome.target.source))")
@@ -25,6 +25,20 @@ struct NADHumanValidationTests {
       #expect(!p.source.trimmingCharacters(in: .whitespaces).isEmpty, "\(p.name) has no source")
       if p.evidence == .assumed { #expect(!(p.note ?? "").isEmpty, "\(p.name) is assumed without a note") }
     }
+  }
+
+  @Test("every parameter that varies between people says where its CV comes from; no unsourced correlation")
+  func variabilityIsSourced() throws {
+    let path = modelsFolder.appendingPathComponent("nad-human.yaml").path
+    let file = try ModelFile.read(path: path)
+    let varying = file.parameters.filter { $0.variability != nil }
+    #expect(varying.count >= 6)
+    for p in varying {
+      #expect((p.source + " " + (p.note ?? "")).contains("CV"), "\(p.name) declares a variability without saying where its CV comes from")
+      #expect(p.variability!.cv > 0 && p.variability!.cv < 1.5, "\(p.name): cv \(p.variability!.cv)")
+    }
+    let model = try ModelLoader.load(path: path)
+    for c in model.correlations { #expect(!c.source.trimmingCharacters(in: .whitespaces).isEmpty, "\(c.first) ~ \(c.second)") }
   }
 
   @Test("the claimed-decline parameter set is labelled as an unsupported claim and halves blood NAD+ by middle age")

@@ -62,4 +62,59 @@ struct ValidationRunnerTests {
     }
     #expect(!byID["deliberately-wrong"]!.passed)
   }
+
+  /// The one-compartment model with its elimination flux as observables, in the working unit and
+  /// in another one (nmol/min), for `dose_fraction`.
+  static let rateModel = DosingSimulationTests.model.replacingOccurrences(
+    of: "  total: {expression: \"gut + c * central + eliminated\", unit: µmol}\n",
+    with: "  total: {expression: \"gut + c * central + eliminated\", unit: µmol}\n"
+      + "  elimination_rate: {expression: \"ke * c * central\", unit: µmol/h}\n"
+      + "  elimination_rate_nmol_min: {expression: \"ke * c * central\", unit: nmol/min}\n")
+
+  static func run(_ targets: String, scenarios: String = "  iv: {doses: [\"iv:DRUG:100mg@0\"], until: 24h, every: 0.005h}\n  untreated: {until: 24h, every: 1h}\n") throws -> [ValidationRunner.Outcome] {
+    #expect(rateModel.contains("elimination_rate_nmol_min"))
+    let model = try ModelLoader.resolve(try ModelFile.parse(rateModel, file: "one-compartment.yaml"))
+    let text = "nadsim_validation: 1\nmodel: one-compartment\nscenarios:\n" + scenarios + "targets:\n" + targets
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nadsim-validation-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent("suite.yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return try ValidationRunner(Simulator(try CompiledModel(model))).run(try ValidationSuite.load(path: path))
+  }
+
+  static func target(_ observable: String, scenario: String = "iv") -> String {
+    """
+      - id: eliminated-fraction
+        claim: an IV bolus is eliminated first order, 1 − exp(−ke·24 h) of it by 24 h
+        source: closed form
+        quantity: {observable: \(observable), scenario: \(scenario), statistic: dose_fraction}
+        expected: [0.9974, 0.9976]
+        tolerance: trapezoidal rule on the 0.005 h grid
+
+    """
+  }
+
+  @Test("dose_fraction: the area of a rate observable over the dose, in any amount-per-time unit")
+  func doseFraction() throws {
+    // 1 − e^(−6) = 0.997521 of the dose is eliminated by 24 h.
+    for observable in ["elimination_rate", "elimination_rate_nmol_min"] {
+      let outcome = try Self.run(Self.target(observable)).first!
+      #expect(abs(outcome.simulated - (1 - exp(-6.0))) < 1e-5, "\(observable): \(outcome.simulated)")
+      #expect(outcome.passed)
+    }
+  }
+
+  @Test("dose_fraction refuses a non-rate observable, a species and a scenario without a dose")
+  func doseFractionErrors() throws {
+    for (observable, scenario, message) in [("concentration", "iv", "amount per time"), ("c", "iv", "is a species"),
+                                            ("elimination_rate", "untreated", "doses nothing")] {
+      do {
+        _ = try Self.run(Self.target(observable, scenario: scenario))
+        Issue.record("\(observable) in \(scenario) was accepted")
+      } catch let error as ModelError {
+        #expect(error.description.contains(message), "\(error)")
+        #expect(error.name == observable)
+      }
+    }
+  }
 }

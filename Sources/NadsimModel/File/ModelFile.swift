@@ -122,6 +122,17 @@ public struct ModelFile {
     public var location: SourceLocation
   }
 
+  /// `correlations:` entry: two parameter names, the coefficient as written (checked by the loader)
+  /// and its source.
+  public struct Correlation {
+    public var first: Located<String>
+    public var second: Located<String>
+    public var coefficient: Located<String>
+    public var source: String
+    public var note: String?
+    public var location: SourceLocation
+  }
+
   public var file: String
   public var name: String
   public var description: String
@@ -136,6 +147,7 @@ public struct ModelFile {
   public var rateRules: [RateRule] = []
   public var observables: [Observable] = []
   public var routes: [Route] = []
+  public var correlations: [Correlation] = []
 }
 
 /// How well a parameter value is supported.
@@ -169,7 +181,7 @@ extension ModelFile {
     let root = try YAMLNode.parse(text, file: file)
     try root.checkKeys(["nadsim_model", "name", "description", "source", "units", "covariates",
                         "compartments", "parameters", "assignments", "species", "reactions", "rates",
-                        "observables", "routes"])
+                        "observables", "routes", "correlations"])
     let version = try root.required("nadsim_model")
     guard try version.int() == 1 else { throw version.error("unsupported format version; expected 1") }
     let units = try root.required("units")
@@ -230,6 +242,16 @@ extension ModelFile {
     }
     for (name, node) in try root.optional("routes")?.entries() ?? [] {
       model.routes.append(try route(name, node))
+    }
+    for node in try root.optional("correlations")?.elements() ?? [] {
+      try node.checkKeys(["between", "r", "source", "note"])
+      let between = try node.required("between")
+      let names = try between.elements()
+      guard names.count == 2 else { throw between.error("'between' takes two parameter names") }
+      model.correlations.append(Correlation(
+        first: try located(names[0]), second: try located(names[1]), coefficient: try located(node.required("r")),
+        source: try node.required("source").string(), note: try node.optional("note")?.string(),
+        location: node.location))
     }
     return model
   }

@@ -291,11 +291,68 @@ private struct Context {
     }
 
     let routes = try file.routes.map { try route($0, speciesIndex, constantNames) }
-    return Model(
+    var model = Model(
       file: file.file, name: file.name, description: file.description, source: file.source,
       unitSystem: system, hoursPerTimeUnit: system == nil ? 1 : (try timeUnit.conversionFactor(to: .hour)),
       covariates: covariates, parameters: parameters, constantAssignments: constants, compartments: compartments,
       species: species, reactions: reactions, rightHandSides: rightHandSides, observables: observables, routes: routes)
+    model.correlations = try correlations()
+    return model
+  }
+
+  /// The `correlations` block: names resolved to parameters with a variability, each pair once,
+  /// −1 < r < 1, and the matrix of all correlated parameters positive definite.
+  func correlations() throws -> [ParameterCorrelation] {
+    let parameters = Dictionary(file.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var result: [ParameterCorrelation] = []
+    var pairs = Set<[String]>()
+    var order: [String] = []  // correlated parameters, in order of first mention
+    for c in file.correlations {
+      let pairName = "\(c.first.value) ~ \(c.second.value)"
+      for name in [c.first, c.second] {
+        guard let p = parameters[name.value] else {
+          let kind = kinds[name.value].map { " (it is a \($0))" } ?? ""
+          throw ModelError("unknown parameter '\(name.value)' in a correlation\(kind)", at: name.location, name: name.value)
+        }
+        guard p.variability != nil else {
+          throw ModelError("parameter '\(name.value)' has no 'variability', so it cannot be correlated; give it one first",
+                           at: name.location, name: name.value)
+        }
+      }
+      guard c.first.value != c.second.value else {
+        throw ModelError("a parameter cannot be correlated with itself", at: c.location, name: pairName)
+      }
+      guard pairs.insert([c.first.value, c.second.value].sorted()).inserted else {
+        throw ModelError("this pair is correlated twice", at: c.location, name: pairName)
+      }
+      let text = c.coefficient.value.trimmingCharacters(in: .whitespaces)
+      guard let r = Double(text), r.isFinite else {
+        throw ModelError("r must be a number, found '\(text)'", at: c.coefficient.location, name: pairName)
+      }
+      guard abs(r) < 1 else {
+        throw ModelError("r = \(r) must lie strictly between -1 and 1", at: c.coefficient.location, name: pairName)
+      }
+      for name in [c.first.value, c.second.value] where !order.contains(name) { order.append(name) }
+      result.append(ParameterCorrelation(first: c.first.value, second: c.second.value, coefficient: r, source: c.source))
+    }
+    // The matrix of all correlated parameters (unlisted pairs uncorrelated) must be positive
+    // definite. When Cholesky fails at a parameter, the last entry naming it is blamed.
+    let n = order.count
+    var matrix = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { matrix[i * n + i] = 1 }
+    for e in result {
+      let i = order.firstIndex(of: e.first)!, j = order.firstIndex(of: e.second)!
+      matrix[i * n + j] = e.coefficient
+      matrix[j * n + i] = e.coefficient
+    }
+    if case .failure(let failure) = ParameterCorrelation.cholesky(matrix, n: n) {
+      let culprit = order[failure.pivot]
+      let blamed = file.correlations.last { $0.first.value == culprit || $0.second.value == culprit }!
+      throw ModelError("the correlation matrix of \(order.joined(separator: ", ")) is not positive definite (Cholesky fails at "
+                         + "\(culprit)); the coefficients contradict each other",
+                       at: blamed.location, name: "\(blamed.first.value) ~ \(blamed.second.value)")
+    }
+    return result
   }
 
   /// One reaction's contribution to d(species)/dt in working units per working time.

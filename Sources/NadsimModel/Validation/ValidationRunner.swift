@@ -61,6 +61,31 @@ public struct ValidationRunner {
       }
       throw ModelError("no observable or species '\(observable)'", at: SourceLocation(file: suite.file))
     }
+    /// ∫ (rate − baseline) dt over the recorded points, converted to the working amount unit, over
+    /// the amount dosed in the scenario.
+    func doseFraction(_ q: ValidationSuite.Quantity, _ t: Trajectory, _ values: [Double], _ baseline: Double) throws -> Double {
+      guard let observable = model.observables.first(where: { $0.name == q.observable }) else {
+        throw ModelError("dose_fraction needs an observable that is a rate (amount per time); '\(q.observable)' is a species",
+                         at: SourceLocation(file: suite.file), name: q.observable)
+      }
+      var factor = 1.0
+      if let system = model.unitSystem {
+        do { factor = try observable.unit.conversionFactor(to: system.amount / Unit.hour) } catch {
+          throw ModelError("dose_fraction needs an observable that is an amount per time, not \(observable.unit)",
+                           at: SourceLocation(file: suite.file), name: q.observable)
+        }
+      }
+      let dosed = t.dosedAmount.reduce(0, +)
+      guard dosed > 0 else {
+        throw ModelError("dose_fraction needs a scenario with a dose; '\(q.scenario)' doses nothing",
+                         at: SourceLocation(file: suite.file), name: q.observable)
+      }
+      var area = 0.0
+      for k in values.indices.dropFirst() {
+        area += 0.5 * ((values[k] - baseline) + (values[k - 1] - baseline)) * (t.timesHours[k] - t.timesHours[k - 1])
+      }
+      return area * factor / dosed
+    }
     func value(_ q: ValidationSuite.Quantity) throws -> Double {
       let t = try trajectory(q.scenario)
       let (values, baseline) = try series(q.observable, t)
@@ -75,6 +100,8 @@ public struct ValidationRunner {
       case .fold: return metrics.foldChange
       case .peakFold: return metrics.cmax / baseline
       case .timeTo90: return metrics.timeTo90PercentOfFinal ?? .infinity
+      case .doseFraction:
+        return try doseFraction(q, t, values, baseline)
       case .at(let hours):
         guard let k = t.timesHours.firstIndex(where: { abs($0 - hours) <= 1e-9 * max(1, hours) }) else {
           throw ModelError("scenario '\(q.scenario)' has no output at \(hours) h; give it an 'every' that hits it",

@@ -21,6 +21,13 @@ import Foundation
 /// `mass_balance` ({scenario, observable}: the change of a moiety-total observable equals what was
 /// dosed minus what was removed; the number checked is the largest relative error over the run) or
 /// `nonnegative` ({scenario}: the smallest species value over the run).
+///
+/// Statistics of a quantity: `baseline`, `end`, `at` (with `time`), `max`, `min`, `tmax`, `auc`,
+/// `fold`, `peak_fold`, `t90` and `dose_fraction`. `dose_fraction` takes an observable that is a
+/// rate (an amount per time, such as the flux of a dosed substance into cells or across the skin):
+/// its area above its untreated baseline over the run, as an amount, divided by the amount the
+/// scenario dosed. It answers "what fraction of the dose went this way"; record the scenario on a
+/// fine `every` grid, because the area uses the trapezoidal rule on the recorded points.
 public struct ValidationSuite {
   public struct Scenario {
     public var name: String
@@ -38,6 +45,8 @@ public struct ValidationSuite {
   public enum Statistic: Equatable {
     case baseline, end, max, min, tmax, auc, fold, peakFold, timeTo90
     case at(hours: Double)
+    /// Area of a rate observable above its baseline over the run, over the amount dosed.
+    case doseFraction
   }
 
   public struct Quantity {
@@ -115,13 +124,14 @@ public struct ValidationSuite {
       case "fold": statistic = .fold
       case "peak_fold": statistic = .peakFold
       case "t90": statistic = .timeTo90
+      case "dose_fraction": statistic = .doseFraction
       case "at":
         let timeNode = try node.required("time")
         do { statistic = .at(hours: try DoseQuantity.hours(parsing: try timeNode.string())) } catch let e as DoseQuantityError {
           throw timeNode.error(e.message)
         }
       default:
-        throw statisticNode.error("unknown statistic; expected baseline, end, at (with time), max, min, tmax, auc, fold, peak_fold or t90")
+        throw statisticNode.error("unknown statistic; expected baseline, end, at (with time), max, min, tmax, auc, fold, peak_fold, t90 or dose_fraction")
       }
       return Quantity(observable: try node.required("observable").string(), scenario: scenario, statistic: statistic)
     }
