@@ -127,7 +127,7 @@ struct SweepCommand: ParsableCommand {
       if let size = definition.populationSize {
         guard size >= 1 else { throw InputError("--population \(size): expected a whole number ≥ 1") }
         people = try VirtualPopulation(model: loaded, size: size, seed: definition.populationSeed ?? definition.seed ?? 1,
-                                       correlations: [])
+                                       correlations: loaded.correlations.map { ($0.first, $0.second, $0.coefficient) })
       }
       plan = try SweepPlan(
         model: loaded, modelRecord: .init(path: modelPath, sha256: try BuildInfo.fileDigest(modelPath), name: loaded.name),
