@@ -78,13 +78,13 @@ struct ExportNotebookCommand: ParsableCommand {
       Example: nadsim export notebook --from results/nr-doses --out notebooks-export/nr-doses.ipynb
       """)
 
-  @Option(name: .customLong("from"), help: "Results folder written by `nadsim sweep`.")
+  @Option(name: .customLong("from"), help: ArgumentHelp("Results folder written by `nadsim sweep`.", valueName: "folder"))
   var results: String
 
-  @Option(help: "Notebook file to write (.ipynb); its folder must exist.")
+  @Option(help: ArgumentHelp("Notebook file to write (.ipynb); its folder must exist.", valueName: "file"))
   var out: String
 
-  @Option(help: "Title of the notebook (default: \"Sweep results: MODEL\").")
+  @Option(help: ArgumentHelp("Title of the notebook (default: \"Sweep results: MODEL\").", valueName: "text"))
   var title: String?
 
   func run() throws {
