@@ -102,3 +102,49 @@ def test_notebook_file_is_jupyters_own_formatting_and_deterministic(tmp_path):
     # What Jupyter writes when it saves the notebook: opening and saving changes nothing.
     assert text == json.dumps(json.loads(text), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     nbformat.validate(nbformat.reads(text, as_version=4))
+
+
+def typical_person_only(folder):
+    """The fixture as a sweep without population or trajectories: person 0 rows only."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["population"], manifest["files"]["quantiles"], manifest["files"]["trajectories"]
+    lines = (folder / "summary.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[1] == "0"]
+    (folder / "summary.csv").write_text("".join(kept), encoding="utf-8")
+    manifest.update(row_count=len(kept) - 1, failed_count=0)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def sampled_dose(folder):
+    """The fixture as a Latin-hypercube design: the dose axis has a range instead of values."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["design"] = {"kind": "latin_hypercube", "samples": 24, "seed": 7}
+    dose = next(axis for axis in manifest["axes"] if axis["kind"] == "dose")
+    del dose["values"]
+    dose.update(range=[100, 2000], scale="log")
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, figures, absent", [
+    (typical_person_only, ["dose-response-fold", "dose-response-cmax", "age-baseline", "age-fold"],
+     ["time-courses-plot", "failed-table"]),
+    (sampled_dose, ["dose-response-fold", "dose-response-cmax", "time-courses-plot", "age-baseline", "age-fold"], []),
+], ids=["typical-person-only", "sampled-dose"])
+def test_other_designs_run(tmp_path, kernel, change, figures, absent):
+    results = tmp_path / "results"
+    shutil.copytree(FIXTURE, results)
+    change(results)
+    out = tmp_path / "sweep.ipynb"
+    run = export(results, out)
+    assert run.returncode == 0, run.stderr
+    notebook = nbformat.read(out, as_version=4)
+    ids = [cell.id for cell in notebook.cells]
+    assert not set(absent) & set(ids)
+    NotebookClient(notebook, timeout=300, kernel_name=kernel, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.id
+    images = {cell.id: sum("image/png" in o.get("data", {}) for o in cell.outputs)
+              for cell in notebook.cells if cell.cell_type == "code"}
+    for cell_id in figures:
+        assert images.get(cell_id, 0) >= 1, cell_id

@@ -192,7 +192,8 @@ enum NotebookPython {
         legend(fig, panels)
         notes = []
         if QUANTILES is not None:
-            notes.append(f"lines: median of {POPULATION['size']} virtual people, band: 5-95 %, dashed: typical person")
+            notes.append(f"bars: median and 5-95 % of {POPULATION['size']} virtual people, dots: typical person" if sampled else
+                     f"lines: median of {POPULATION['size']} virtual people, band: 5-95 %, dashed: typical person")
         if held:
             notes.append("held at " + ", ".join(f"{c} = {v}" for c, v in held.items()))
         fig.suptitle(f"{METRIC_LABEL.get(metric, metric)} against {x_name}" + "".join("\n" + note for note in notes),
