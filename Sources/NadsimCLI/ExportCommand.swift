@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import NadsimModel
+import NadsimSweep
 
-/// `nadsim export`: writes a model in another tool's format.
+/// `nadsim export`: writes a model, or a sweep's results, in another tool's format.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write a model in another tool's format.",
-    subcommands: [ExportSBMLCommand.self])
+    abstract: "Write a model or a sweep's results in another tool's format.",
+    subcommands: [ExportSBMLCommand.self, ExportNotebookCommand.self])
 }
 
 /// `nadsim export sbml`: the model as SBML Level 3 Version 2 core.
@@ -57,5 +58,45 @@ struct ExportSBMLCommand: ParsableCommand {
     guard model.species.contains(where: { $0.initial == nil }) else { return nil }
     let simulator = Simulator(try CompiledModel(model))
     return try simulator.run(SimulationRequest(durationHours: 1e-9 * model.hoursPerTimeUnit)).baseline
+  }
+}
+
+/// `nadsim export notebook`: a Jupyter notebook that draws a sweep's results.
+struct ExportNotebookCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "notebook",
+    abstract: "Write a Jupyter notebook (pandas, matplotlib) that draws a sweep's results.",
+    discussion: """
+      Reads the results folder of `nadsim sweep` (manifest.json, summary.csv and, when present, \
+      quantiles.csv and trajectories.csv) and writes a notebook with the figures the results \
+      support: dose-response when a dose is an axis, time courses when trajectories were written, \
+      NAD+ against age when age is an axis (with population medians and 5-95 % bands when the \
+      sweep had virtual people), and a table of failed scenarios. The notebook finds the results \
+      by a path relative to its own folder, so keep the two together. The same results always give \
+      the same file.
+
+      Example: nadsim export notebook --from results/nr-doses --out notebooks-export/nr-doses.ipynb
+      """)
+
+  @Option(name: .customLong("from"), help: ArgumentHelp("Results folder written by `nadsim sweep`.", valueName: "folder"))
+  var results: String
+
+  @Option(help: ArgumentHelp("Notebook file to write (.ipynb); its folder must exist.", valueName: "file"))
+  var out: String
+
+  @Option(help: ArgumentHelp("Title of the notebook (default: \"Sweep results: MODEL\").", valueName: "text"))
+  var title: String?
+
+  func run() throws {
+    try AtomicFile.checkWritable(out, flag: "--out")
+    let folder: ResultsFolder
+    do { folder = try ResultsFolder(path: results) } catch { throw InputError("--from \(results): \(error.message)") }
+    for name in folder.missing {
+      FileHandle.standardError.write(Data("warning: --from \(results): \(name) is listed in manifest.json but missing; its figures are left out\n".utf8))
+    }
+    let notebookFolder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+    let dataPath = RelativePath.from(notebookFolder, to: results)
+    let notebook = NotebookGenerator(folder: folder, dataPath: dataPath, title: title).notebook()
+    try AtomicFile(path: out).write(notebook.fileText())
   }
 }
