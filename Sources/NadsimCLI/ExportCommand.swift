@@ -89,8 +89,8 @@ struct ExportNotebookCommand: ParsableCommand {
 
   func run() throws {
     try AtomicFile.checkWritable(out, flag: "--out")
-    let folder: ResultsFolder
-    do { folder = try ResultsFolder(path: results) } catch { throw InputError("--from \(results): \(error.message)") }
+    let folder: FinishedResults
+    do { folder = try FinishedResults(path: results) } catch { throw InputError("--from \(results): \(error.message)") }
     for name in folder.missing {
       FileHandle.standardError.write(Data("warning: --from \(results): \(name) is listed in manifest.json but missing; its figures are left out\n".utf8))
     }

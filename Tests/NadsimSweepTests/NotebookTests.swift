@@ -19,7 +19,7 @@ struct NotebookTests {
       }
     }
     return SweepManifest(
-      nadsimVersion: "test", gitCommit: "unknown", command: ["nadsim", "sweep", "--out", "my results"],
+      nadsimVersion: "test", gitCommit: "unknown", command: ["nadsim", "sweep", "--out", "my results"], fingerprint: String(repeating: "0", count: 64),
       model: .init(path: "Models/nad-human.yaml", sha256: String(repeating: "ab", count: 32), name: "nad-human"),
       design: .init(kind: "grid"), population: population ? .init(size: 10, seed: 1, varied: ["k"]) : nil,
       solver: .init(method: "rodas5p", rtol: 1e-6, atol: 1e-9), durationHours: 168, gridHours: trajectories ? 1 : nil,
@@ -35,7 +35,7 @@ struct NotebookTests {
 
   /// A results folder holding the manifest, an empty summary.csv and the listed optional files
   /// (unless `omit` names them).
-  static func folder(_ manifest: SweepManifest, omit: Set<String> = []) throws -> ResultsFolder {
+  static func folder(_ manifest: SweepManifest, omit: Set<String> = []) throws -> FinishedResults {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("nadsim-notebook-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     try manifest.encoded().write(to: url.appendingPathComponent("manifest.json"))
@@ -43,7 +43,7 @@ struct NotebookTests {
     where !omit.contains(name) {
       try Data("scenario_id\n".utf8).write(to: url.appendingPathComponent(name))
     }
-    return try ResultsFolder(path: url.path)
+    return try FinishedResults(path: url.path)
   }
 
   static func ids(_ manifest: SweepManifest, omit: Set<String> = []) throws -> [String] {
@@ -191,13 +191,13 @@ struct NotebookTests {
     var object = try #require(try JSONSerialization.jsonObject(with: Self.manifest(axes: [Self.dose]).encoded()) as? [String: Any])
     object["metric_columns"] = nil
     try JSONSerialization.data(withJSONObject: object).write(to: path)
-    #expect(throws: ResultsFolderError.self) { try ResultsFolder(path: url.path) }
-    do { _ = try ResultsFolder(path: url.path) } catch { #expect(error.message.contains("missing key \"metric_columns\"")) }
+    #expect(throws: FinishedResultsError.self) { try FinishedResults(path: url.path) }
+    do { _ = try FinishedResults(path: url.path) } catch { #expect(error.message.contains("missing key \"metric_columns\"")) }
     object = try #require(try JSONSerialization.jsonObject(with: Self.manifest(axes: [Self.dose]).encoded()) as? [String: Any])
     object["manifest_version"] = 2
     try JSONSerialization.data(withJSONObject: object).write(to: path)
-    do { _ = try ResultsFolder(path: url.path) } catch { #expect(error.message.contains("manifest_version 2")) }
+    do { _ = try FinishedResults(path: url.path) } catch { #expect(error.message.contains("manifest_version 2")) }
     try Data("{\"axes\": [".utf8).write(to: path)
-    do { _ = try ResultsFolder(path: url.path) } catch { #expect(error.message.contains("not valid JSON")) }
+    do { _ = try FinishedResults(path: url.path) } catch { #expect(error.message.contains("not valid JSON")) }
   }
 }

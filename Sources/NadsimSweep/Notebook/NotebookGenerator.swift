@@ -2,14 +2,14 @@
 /// pandas, the figure functions, and one section per figure the results support (see
 /// ``NotebookPlan``). The same folder, data path and title always give the same notebook.
 public struct NotebookGenerator {
-  public let folder: ResultsFolder
+  public let folder: FinishedResults
   public let plan: NotebookPlan
   /// The results folder as the notebook reaches it: relative to the notebook's folder (see
   /// ``RelativePath``), or absolute.
   public let dataPath: String
   public let title: String
 
-  public init(folder: ResultsFolder, dataPath: String, title: String? = nil) {
+  public init(folder: FinishedResults, dataPath: String, title: String? = nil) {
     self.folder = folder
     self.plan = NotebookPlan(folder)
     self.dataPath = dataPath

@@ -22,7 +22,7 @@ public struct NotebookPlan: Equatable, Sendable {
   public static let doseResponseMetrics = ["fold", "cmax"]
   public static let ageResponseMetrics = ["baseline", "fold"]
 
-  public init(_ folder: ResultsFolder) {
+  public init(_ folder: FinishedResults) {
     let manifest = folder.manifest
     let metrics = Set(manifest.metricColumns.map(\.metric))
     doseAxis = manifest.axes.first { $0.kind == "dose" }?.name

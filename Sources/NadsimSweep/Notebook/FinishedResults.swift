@@ -3,7 +3,7 @@ import Foundation
 /// A sweep's results folder opened for reading: its `manifest.json` decoded and checked, and which
 /// of the files it lists are present. Everything a reader needs to know comes from the manifest;
 /// the CSV headers are never parsed.
-public struct ResultsFolder: Sendable {
+public struct FinishedResults: Sendable {
   /// The folder as given.
   public let path: String
   public let manifest: SweepManifest
@@ -16,33 +16,33 @@ public struct ResultsFolder: Sendable {
   /// The newest `manifest_version` this reader understands.
   public static let manifestVersion = 1
 
-  public init(path: String) throws(ResultsFolderError) {
+  public init(path: String) throws(FinishedResultsError) {
     let fileManager = FileManager.default
     var isDirectory: ObjCBool = false
     guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ResultsFolderError("folder \(path) does not exist")
+      throw FinishedResultsError("folder \(path) does not exist")
     }
-    guard isDirectory.boolValue else { throw ResultsFolderError("\(path) is a file; expected a sweep results folder") }
+    guard isDirectory.boolValue else { throw FinishedResultsError("\(path) is a file; expected a sweep results folder") }
     let folder = URL(fileURLWithPath: path, isDirectory: true)
     let manifestPath = folder.appendingPathComponent("manifest.json").path
     guard fileManager.fileExists(atPath: manifestPath) else {
-      throw ResultsFolderError("\(manifestPath) does not exist; is \(path) the output folder of `nadsim sweep`?")
+      throw FinishedResultsError("\(manifestPath) does not exist; is \(path) the output folder of `nadsim sweep`?")
     }
     guard let data = fileManager.contents(atPath: manifestPath) else {
-      throw ResultsFolderError("\(manifestPath) cannot be read")
+      throw FinishedResultsError("\(manifestPath) cannot be read")
     }
     let manifest: SweepManifest
     do {
       manifest = try SweepManifest.decode(data)
     } catch let error as DecodingError {
-      throw ResultsFolderError("\(manifestPath): \(Self.describe(error))")
+      throw FinishedResultsError("\(manifestPath): \(Self.describe(error))")
     } catch {
-      throw ResultsFolderError("\(manifestPath): \(error.localizedDescription)")
+      throw FinishedResultsError("\(manifestPath): \(error.localizedDescription)")
     }
-    if let problem = Self.check(manifest) { throw ResultsFolderError("\(manifestPath): \(problem)") }
+    if let problem = Self.check(manifest) { throw FinishedResultsError("\(manifestPath): \(problem)") }
     let summaryPath = folder.appendingPathComponent(manifest.files.summary).path
     guard fileManager.fileExists(atPath: summaryPath) else {
-      throw ResultsFolderError("\(summaryPath) does not exist (manifest.json lists it as files.summary)")
+      throw FinishedResultsError("\(summaryPath) does not exist (manifest.json lists it as files.summary)")
     }
     var missing: [String] = []
     func present(_ name: String?) -> String? {
@@ -141,7 +141,7 @@ public struct ResultsFolder: Sendable {
 }
 
 /// A results folder that cannot be read, with a message naming the file and what is wrong.
-public struct ResultsFolderError: Error, CustomStringConvertible, Sendable {
+public struct FinishedResultsError: Error, CustomStringConvertible, Sendable {
   public let message: String
   public init(_ message: String) { self.message = message }
   public var description: String { message }
