@@ -148,3 +148,31 @@ def test_other_designs_run(tmp_path, kernel, change, figures, absent):
               for cell in notebook.cells if cell.cell_type == "code"}
     for cell_id in figures:
         assert images.get(cell_id, 0) >= 1, cell_id
+
+
+def test_notebook_of_a_real_sweep(tmp_path, kernel):
+    """End to end: `nadsim sweep` on the human model (IV NAD+ vs NMN, two doses, two ages, three
+    virtual people, trajectories), then `nadsim export notebook`, then a headless run."""
+    results = tmp_path / "results" / "iv"
+    sweep = subprocess.run([
+        nadsim(), "sweep", "--model", str(ROOT / "Models" / "nad-human.yaml"), "--fixed", "route=iv",
+        "--fixed", "infusion=2h", "--axis", "substance=NAD,NMN", "--axis", "dose=250mg,750mg", "--axis", "age=35,65",
+        "--population", "3", "--seed", "5", "--until", "24h", "--every", "1h", "--trajectories",
+        "--observable", "plasma_nad,plasma_nam,whole_blood_nad,nad_liver", "--out", str(results), "--quiet",
+    ], capture_output=True, text=True)
+    assert sweep.returncode == 0, sweep.stderr
+    out_folder = tmp_path / "notebooks"
+    out_folder.mkdir()
+    out = out_folder / "iv.ipynb"
+    run = export(results, out)
+    assert run.returncode == 0, run.stderr
+    notebook = nbformat.read(out, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name=kernel,
+                   resources={"metadata": {"path": str(out_folder)}}).execute()
+    errors = [(cell.id, output.get("evalue")) for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert not errors
+    images = {cell.id: sum("image/png" in output.get("data", {}) for output in cell.outputs)
+              for cell in notebook.cells if cell.cell_type == "code"}
+    for cell_id in ["dose-response-fold", "dose-response-cmax", "time-courses-plot", "age-baseline", "age-fold"]:
+        assert images.get(cell_id, 0) >= 1, f"cell {cell_id}: no figure"
