@@ -9,9 +9,9 @@ import Foundation
 /// system of the 3n stage increments splits into one real system with γ/h·I − J and one complex
 /// system with (α + iβ)/h·I − J.
 ///
-/// The values of T, T⁻¹, γ, α, β and the error coefficients are those published with RADAU5
-/// (Hairer & Wanner, 1996) to 20 digits; `RadauIIA5Tests` checks them against the tableau A
-/// computed here from its closed form.
+/// A, c, γ, α, β and the error weights are computed from their closed forms; T and T⁻¹ are the
+/// 20-digit values published with RADAU5 (Hairer & Wanner, 1996). `RadauIIA5Tests` checks the
+/// transformation against A and A against the order conditions.
 public enum RadauIIA5 {
   static let sqrt6 = 6.0.squareRoot()
 

@@ -64,6 +64,9 @@ public final class RadauStepper: Stepper {
   let argument: UnsafeMutablePointer<Double>
   let error: UnsafeMutablePointer<Double>
   let errorRHS: UnsafeMutablePointer<Double>
+  /// Rounding error of the running sum y = y₀ + Σ Z₃ (compensated summation, see
+  /// ``acceptStages(step:)``); zeroed at every restart.
+  let compensation: UnsafeMutablePointer<Double>
 
   /// Size of the last accepted step (dense output, starting values); 0 before the first.
   var hLast = 0.0
@@ -104,6 +107,7 @@ public final class RadauStepper: Stepper {
     argument = workspace.take(n)
     error = workspace.take(n)
     errorRHS = workspace.take(n)
+    compensation = workspace.take(n)
     jacobian = JacobianEvaluator(system: system)
     realSolver = makeLinearSolver(dimension: n, structure: system.jacobianStructure)
     complexSolver = ComplexShiftedSolver(dimension: n, jacobianStructure: system.jacobianStructure)
@@ -138,6 +142,7 @@ public final class RadauStepper: Stepper {
     consecutiveNonFinite = 0
     nonFiniteSinceErrorTest = false
     consecutiveNewtonFailures = 0
+    for m in 0..<n { compensation[m] = 0 }
     system.rhs(t0, y, f0)
     rhsCalls += 1
     guard allFinite(f0, n) else { return .rhsNotFinite(t: t0) }
