@@ -225,8 +225,11 @@ public final class RadauStepper: Stepper {
       var next = min(step * factor, maxStep)
       if lastRejected { next = min(next, step) }
       mustEvaluateJacobian = theta > RadauStepper.jacobianReuseRate
-      // While J is kept, h and the two LUs are kept unless h should grow by 20 % or more.
-      if !mustEvaluateJacobian && next < RadauStepper.refactorGrowth * step { next = min(step, maxStep) }
+      // While J is kept, h and the two LUs are kept unless h should grow by 20 % or more. A step
+      // cut short to land on a stop is not kept: the loop restarts there (new J and LUs) anyway.
+      if !mustEvaluateJacobian && !landsOnLimit && next < RadauStepper.refactorGrowth * step {
+        next = min(step, maxStep)
+      }
       proposedStep = next
     }
 
