@@ -25,7 +25,7 @@ PROBLEMS="rober,hires,pollu,orego,vdpol"
 RTOLS="1e-4,1e-6,1e-8,1e-10"
 REPEATS=""            # empty: CVODE and scipy choose (>= ~0.2 s per cell)
 NADSIM_REPEATS=""     # empty: --repeats if given, else 20
-NADSIM_METHODS="rodas5p,bdf,auto"
+NADSIM_METHODS="rodas5p,bdf,radau5,auto"
 # nadsim is timed over a finer and wider tolerance grid than the peers: the verdict compares at
 # equal accuracy (mescd), so each tool may pick the tolerance that reaches it.
 NADSIM_RTOLS="1e-3,1e-4,1e-5,1e-6,3e-7,1e-7,3e-8,1e-8,3e-9,1e-9,3e-10,1e-10,3e-11,1e-11,1e-12,1e-13,1e-14"

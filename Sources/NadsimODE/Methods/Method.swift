@@ -18,12 +18,16 @@ public enum Method: String, CaseIterable, Sendable {
   /// with fixed leading coefficient, modified Newton reusing J and its LU (``BDFStepper``), as in
   /// CVODE. The method of choice for large or long stiff runs with cheap steps.
   case bdf
+  /// Radau IIA: implicit Runge–Kutta, 3 stages, order 5, L-stable, stiffly accurate, dense output
+  /// of order 3 from the collocation polynomial (``RadauStepper``, organised as Hairer & Wanner's
+  /// RADAU5). For stiff problems at tight tolerances, where it keeps accuracy down to rtol ≈ 1e-13.
+  case radau5
 
   /// Whether the method is meant for stiff problems (uses a Jacobian and linear solves).
   /// False for `auto`, which is meant for problems of either kind.
   public var isStiff: Bool {
     switch self {
-    case .rodas5p, .bdf: return true
+    case .rodas5p, .bdf, .radau5: return true
     case .tsit5, .dop853, .auto: return false
     }
   }
@@ -31,7 +35,7 @@ public enum Method: String, CaseIterable, Sendable {
   /// Classical order of the method (the highest order, for variable-order methods).
   public var order: Int {
     switch self {
-    case .rodas5p, .tsit5, .auto, .bdf: return 5
+    case .rodas5p, .tsit5, .auto, .bdf, .radau5: return 5
     case .dop853: return 8
     }
   }
@@ -44,6 +48,7 @@ public enum Method: String, CaseIterable, Sendable {
     case .dop853: return ExplicitRKStepper(configuration: configuration, tableau: .dop853)
     case .auto: return AutoSwitchStepper(configuration: configuration)
     case .bdf: return BDFStepper(configuration: configuration)
+    case .radau5: return RadauStepper(configuration: configuration)
     }
   }
 }
