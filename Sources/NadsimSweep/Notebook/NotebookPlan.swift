@@ -2,7 +2,8 @@
 /// dose–response when there is a dose axis, time courses when there are trajectories, NAD+ against
 /// age when age is an axis, and a table when rows failed.
 public struct NotebookPlan: Equatable, Sendable {
-  /// The dose axis's name, when the sweep varies the dose.
+  /// The dose axis's name, when the sweep varies the dose: a `dose` axis, or else a route
+  /// parameter giving the product's concentration (a topical serum's strength is its dose).
   public var doseAxis: String?
   /// Metrics drawn against dose, in this order, among those the manifest has columns for.
   public var doseMetrics: [String]
@@ -26,6 +27,7 @@ public struct NotebookPlan: Equatable, Sendable {
     let manifest = folder.manifest
     let metrics = Set(manifest.metricColumns.map(\.metric))
     doseAxis = manifest.axes.first { $0.kind == "dose" }?.name
+      ?? manifest.axes.first { $0.kind == "route_parameter" && $0.name.lowercased().contains("concentration") }?.name
     doseMetrics = doseAxis == nil ? [] : Self.doseResponseMetrics.filter(metrics.contains)
     ageAxis = manifest.axes.first { $0.kind == "covariate" && $0.name == "age" }?.name
     let nad = manifest.observables.map(\.name).filter(Self.isNAD)
