@@ -112,3 +112,42 @@ struct SweepCommandTests {
     #expect(bad.stderr.contains("s.yaml:3") && bad.stderr.contains("valeus"), "\(bad.stderr)")
   }
 }
+
+/// A sweep killed with SIGKILL mid-run and resumed with `--resume` writes exactly what an
+/// uninterrupted run writes.
+@Suite("nadsim sweep --resume after a kill")
+struct SweepKillResumeTests {
+  @Test func killedThenResumedEqualsUninterrupted() throws {
+    let folder = CommandLineTests.temporaryFolder()
+    let arguments = SweepCommandTests.base + ["--axis", "dose=10mg..1000mg:30", "--population", "65", "--seed", "3", "--jobs", "1"]
+    let straight = folder.appendingPathComponent("straight").path
+    #expect(try CommandLineTests.run(arguments + ["--out", straight]).status == 0)
+
+    let killed = folder.appendingPathComponent("killed").path
+    let process = Process()
+    process.executableURL = CommandLineTests.executable
+    process.arguments = arguments + ["--out", killed]
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let checkpoint = killed + "/.sweep-checkpoint.json"
+    var done = 0
+    while process.isRunning {
+      if let data = FileManager.default.contents(atPath: checkpoint),
+         let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+         let scenarios = json["scenariosDone"] as? Int, scenarios >= 2 {
+        done = scenarios
+        kill(process.processIdentifier, SIGKILL)
+        break
+      }
+      usleep(2_000)
+    }
+    process.waitUntilExit()
+    try #require(done >= 2, "the sweep finished before it could be killed; make it longer")
+    #expect(!FileManager.default.fileExists(atPath: killed + "/summary.csv"))
+    let resumed = try CommandLineTests.run(arguments + ["--out", killed, "--resume"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    for name in ["summary.csv", "quantiles.csv"] {
+      #expect(try Data(contentsOf: URL(fileURLWithPath: straight + "/" + name)) == Data(contentsOf: URL(fileURLWithPath: killed + "/" + name)))
+    }
+  }
+}
