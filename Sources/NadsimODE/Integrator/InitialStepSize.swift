@@ -39,3 +39,29 @@ func startingStep(fixedStep: Double?, requested: Double, maxStep: Double,
   if requested > 0 { return (min(requested, maxStep), false) }
   return (estimate(), true)
 }
+
+/// The step a one-step method attempts from `t` towards `limit` (the next stop or the end):
+/// the proposed step, or exactly the rest of the way when the proposal reaches or nearly reaches
+/// the limit (so that no sliver of a step is left). Fails with step-size underflow, or with a
+/// non-finite RHS when non-finite evaluations are why the step shrank, when the step is lost in
+/// the rounding of `t`.
+@inline(__always)
+func clippedStep(proposed: Double, t: Double, limit: Double, nonFiniteSinceErrorTest: Bool)
+  -> Result<(step: Double, landsOnLimit: Bool), SolveFailure> {
+  var step = proposed
+  var landsOnLimit = false
+  if t + step >= limit || (limit - t - step) < 1e-12 * step {
+    step = limit - t
+    landsOnLimit = true
+  }
+  if step <= 16 * t.ulp.magnitude || step <= 0 {
+    return .failure(SolveFailure(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t)))
+  }
+  return .success((step, landsOnLimit))
+}
+
+/// A ``ReturnCode`` as an `Error`, for ``clippedStep(proposed:t:limit:nonFiniteSinceErrorTest:)``.
+struct SolveFailure: Error {
+  let code: ReturnCode
+  init(_ code: ReturnCode) { self.code = code }
+}

@@ -281,15 +281,10 @@ public final class ExplicitRKStepper: Stepper {
   }
 
   public func attemptStep(limit: Double) -> StepOutcome {
-    var step = proposedStep
-    var landsOnLimit = false
-    if t + step >= limit || (limit - t - step) < 1e-12 * step {
-      step = limit - t
-      landsOnLimit = true
-    }
-    if step <= 16 * t.ulp.magnitude || step <= 0 {
-      // Steps that shrank to nothing right after non-finite evaluations: the RHS is the cause.
-      return .failed(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+    let step: Double, landsOnLimit: Bool
+    switch clippedStep(proposed: proposedStep, t: t, limit: limit, nonFiniteSinceErrorTest: nonFiniteSinceErrorTest) {
+    case .success(let clipped): (step, landsOnLimit) = clipped
+    case .failure(let failure): return .failed(failure.code)
     }
     let tNew = landsOnLimit ? limit : t + step
     prepareFirstStage()

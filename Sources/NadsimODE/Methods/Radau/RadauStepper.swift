@@ -165,15 +165,10 @@ public final class RadauStepper: Stepper {
   }
 
   public func attemptStep(limit: Double) -> StepOutcome {
-    var step = proposedStep
-    var landsOnLimit = false
-    if t + step >= limit || (limit - t - step) < 1e-12 * step {
-      step = limit - t
-      landsOnLimit = true
-    }
-    if step <= 16 * t.ulp.magnitude || step <= 0 {
-      // Steps that shrank to nothing right after non-finite evaluations: the RHS is the cause.
-      return .failed(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+    let step: Double, landsOnLimit: Bool
+    switch clippedStep(proposed: proposedStep, t: t, limit: limit, nonFiniteSinceErrorTest: nonFiniteSinceErrorTest) {
+    case .success(let clipped): (step, landsOnLimit) = clipped
+    case .failure(let failure): return .failed(failure.code)
     }
 
     // f0 and J belong to the state at the start of the step and survive rejections.
