@@ -114,7 +114,9 @@ else
         if "$NADSIM_BIN" export sbml --model "$MODEL" --out "$RUN/hires.xml" >&2; then
             SBML="$RUN/hires.xml"
         fi
-        if ! "$NADSIM_BIN" ensemble --help >/dev/null 2>&1; then
+        # An unknown subcommand makes nadsim print its general help (exit 0), so look for
+        # an option of the ensemble command itself.
+        if ! "$NADSIM_BIN" ensemble --help 2>&1 | grep -q -- '--parameters'; then
             NADSIM_WHY="this build has no \`nadsim ensemble\` command"
             NADSIM_BIN=""
         fi
@@ -140,6 +142,7 @@ run_peer() {  # TAG TOOL METHOD CORES COMMAND...: a failing peer becomes a "not 
         unavailable "$tag" "$tool" "$method" "$cores" "failed (exit $rc), see .build-peers/ensemble-run/$tag.err"
     fi
 }
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=',' read -r -a core_list <<<"$CORES"
 IFS=',' read -r -a nadsim_methods <<<"$NADSIM_METHODS"
 for c in "${core_list[@]}"; do
@@ -206,7 +209,8 @@ Jacobian, so LSODA uses difference quotients; the solves run in a numba \`prange
 - **scipy** $(pyver scipy): \`solve_ivp(method=\"LSODA\")\`, Python RHS and analytic Jacobian; 1 core in-process, 2 cores as 2 worker processes (\`peers/ensemble_scipy.py\`).
 - **nadsim**: \`nadsim ensemble --method M --jobs N --repeats $REPEATS\` (commit $commit).
 
-Machine: $cpu, $(nproc) cores; Python $("$PY" -c 'import platform; print(platform.python_version())'), numpy $(pyver numpy). \
+Machine: $cpu, $(nproc) cores, load average (1/5/15 min) $LOAD_BEFORE before the runs and \
+$(cut -d' ' -f1-3 /proc/loadavg) after them (other work on the machine takes cores from the 2-core rows first); Python $("$PY" -c 'import platform; print(platform.python_version())'), numpy $(pyver numpy). \
 The machine is noisy (2× swings over minutes): read ratios within this table, not absolute numbers across runs."
 
 mkdir -p "$OUT_DIR"
