@@ -11,7 +11,10 @@
 # Idempotent: each step is skipped when its result is already there.
 # Needs root (or sudo) only for apt-get, and only when something is missing.
 #
-# Usage: Benchmarks/peers/build-cvode.sh [--force]   (--force rebuilds SUNDIALS)
+# Usage: Benchmarks/peers/build-cvode.sh [--force] [--ensemble]
+#   --force     rebuild SUNDIALS
+#   --ensemble  also compile the HIRES ensemble driver (cvode_ensemble.c, pthreads,
+#               for compare-ensemble.sh) and print its path last instead
 # Prints the path of the benchmark binary on its last line.
 set -euo pipefail
 
@@ -28,8 +31,16 @@ LIB_CFLAGS="-O3 -march=native -ffp-contract=off"
 # The benchmark itself: -O3 -march=native, and no FMA contraction either, so
 # that its right-hand sides round as written (see the note in cvode_bench.c).
 BENCH_CFLAGS="-O3 -march=native -ffp-contract=off"
+ENSEMBLE_BIN="$BIN_DIR/cvode_ensemble"
 FORCE=0
-[[ "${1:-}" == "--force" ]] && FORCE=1
+ENSEMBLE=0
+for arg in "$@"; do
+    case "$arg" in
+        --force) FORCE=1 ;;
+        --ensemble) ENSEMBLE=1 ;;
+        *) echo "[build-cvode] unknown option: $arg" >&2; exit 2 ;;
+    esac
+done
 
 log() { echo "[build-cvode] $*" >&2; }
 
@@ -132,4 +143,15 @@ if [[ ! -x "$BENCH_BIN" || "$HERE/cvode_bench.c" -nt "$BENCH_BIN" \
         "$HERE/cvode_bench.c" "${LIBS[@]}" -lm -o "$BENCH_BIN"
 fi
 log "benchmark binary: $BENCH_BIN"
-echo "$BENCH_BIN"
+if [[ $ENSEMBLE == 1 ]]; then
+    if [[ ! -x "$ENSEMBLE_BIN" || "$HERE/cvode_ensemble.c" -nt "$ENSEMBLE_BIN" \
+          || "$STAMP" -nt "$ENSEMBLE_BIN" || "$0" -nt "$ENSEMBLE_BIN" ]]; then
+        log "compiling cvode_ensemble with '$BENCH_CFLAGS -pthread'"
+        gcc $BENCH_CFLAGS -std=c11 -pthread -Wall -Wextra -I"$PREFIX/include" \
+            "$HERE/cvode_ensemble.c" "${LIBS[@]}" -lm -o "$ENSEMBLE_BIN"
+    fi
+    log "ensemble binary: $ENSEMBLE_BIN"
+    echo "$ENSEMBLE_BIN"
+else
+    echo "$BENCH_BIN"
+fi
