@@ -100,6 +100,7 @@ struct EnsembleCommand: ParsableCommand {
     var rescued = [Bool](repeating: false, count: scenarioCount)
     var best = Double.infinity
     for _ in 0..<repeats {
+      for worker in workers { worker.statistics = SolverStatistics(); worker.fallbacks = 0 }
       let start = DispatchTime.now().uptimeNanoseconds
       finals.withUnsafeMutableBufferPointer { finals in
         codes.withUnsafeMutableBufferPointer { codes in
@@ -133,8 +134,11 @@ struct EnsembleCommand: ParsableCommand {
       FileHandle.standardError.write(Data("sample \(sets.samples[row]): \(code)\n".utf8))
     }
     let name = scalarMethod?.rawValue ?? "ensemble"
+    let totals = workers.map(\.statistics).reduce(SolverStatistics()) { $0.merged(with: $1) }
     let line = "{\"method\":\"\(name)\",\"solves\":\(scenarioCount),\"jobs\":\(jobCount),\"best_seconds\":\(best),"
-      + "\"solves_per_second\":\(Double(scenarioCount) / best),\"failed\":\(failed),\"rescued\":\(rescued.filter { $0 }.count)}\n"
+      + "\"solves_per_second\":\(Double(scenarioCount) / best),\"failed\":\(failed),\"rescued\":\(rescued.filter { $0 }.count),"
+      + "\"steps\":\(totals.steps),\"accepted_steps\":\(totals.acceptedSteps),\"rhs_evaluations\":\(totals.rhsEvaluations),"
+      + "\"lu_factorizations\":\(totals.luFactorizations),\"pivoting_fallbacks\":\(workers.map(\.fallbacks).reduce(0, +))}\n"
     FileHandle.standardOutput.write(Data(line.utf8))
     if failed > 0 { throw ExitCode(1) }
   }
@@ -155,6 +159,10 @@ private final class EnsembleWorker: @unchecked Sendable {
   let ensemble: (model: ModelEnsemble, integrator: EnsembleRosenbrock)?
   let scalar: Integrator
   let inputs: UnsafeMutablePointer<Double>
+  /// Counters of this worker's solves (batches for the ensemble, scenarios for a scalar method,
+  /// plus scalar re-runs of failed lanes), summed.
+  var statistics = SolverStatistics()
+  var fallbacks = 0
 
   init(compiled: CompiledModel, method: Method?, tolerances: Tolerances, maxSteps: Int) {
     self.compiled = compiled
@@ -182,6 +190,8 @@ private final class EnsembleWorker: @unchecked Sendable {
       model.setConstants(Array(constants[rows]))
       let solution = integrator.solve(from: 0, y0: Array(repeating: y0, count: rows.count),
                                       to: Array(repeating: tEnd, count: rows.count))
+      statistics = statistics.merged(with: solution.statistics)
+      fallbacks += solution.pivotingFallbacks
       for (lane, row) in rows.enumerated() {
         if solution.returnCodes[lane].isSuccess {
           output.codes[row] = .success
@@ -204,6 +214,7 @@ private final class EnsembleWorker: @unchecked Sendable {
     let n = compiled.stateCount
     for (k, value) in constants.enumerated() { inputs[1 + n + k] = value }
     let solution = scalar.solve(from: 0, y0: y0, to: tEnd)
+    statistics = statistics.merged(with: solution.statistics)
     output.codes[row] = solution.returnCode
     for i in 0..<n { output.finals[row * n + i] = solution.returnCode.isSuccess ? solution.finalState[i] : .nan }
   }

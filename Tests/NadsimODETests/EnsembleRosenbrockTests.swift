@@ -131,6 +131,15 @@ struct EnsembleRosenbrockTests {
     let result = integrator.solve(from: 0, y0: Array(repeating: Hires.initialState, count: 3),
                                   to: Array(repeating: 321.8122, count: 3))
     #expect(result.returnCodes.count == 3 && result.returnCodes.allSatisfy { $0 == .success })
+    // Counters are per solve: a second solve with the same integrator reports the same.
+    let again = integrator.solve(from: 0, y0: Array(repeating: Hires.initialState, count: 3),
+                                 to: Array(repeating: 321.8122, count: 3))
+    #expect(again.statistics == result.statistics)
+    #expect(again.finalStates == result.finalStates)
+    let st = result.statistics
+    #expect(st.luFactorizations == st.steps)
+    #expect(st.linearSolves == 8 * st.steps)
+    #expect(st.jacobianEvaluations <= st.acceptedSteps + 1, "one Jacobian per accepted step, reused after rejections")
   }
 
   @Test("finite-difference Jacobian (no exact one) gives the same answer within tolerance")

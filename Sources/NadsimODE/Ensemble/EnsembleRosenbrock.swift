@@ -120,6 +120,8 @@ public final class EnsembleRosenbrock {
 
     var stats = SolverStatistics()
     var rhsCalls = 0
+    // The LU's counters run over the integrator's lifetime; this solve reports its own share.
+    let baseline = (lu.factorizations, lu.solves, lu.fallbackFactorizations)
     var t = t0
     func freeze(_ l: Int, _ code: ReturnCode) {
       solution.returnCodes[l] = code
@@ -151,10 +153,11 @@ public final class EnsembleRosenbrock {
     }
     var h = any(running) ? initialStep(t0: t0, running: running, ends: ends) : 0
     stats.initialStepSize = h
-    rhsCalls += options.initialStep > 0 ? 0 : 1
+    if any(running) && options.initialStep <= 0 { rhsCalls += 1 }
 
     var controllers = [PIController](
       repeating: PIController(beta1: 0.7, beta2: 0.4, safety: 0.9, minFactor: 0.2, maxFactor: 6), count: lanes)
+    var trial = controllers  // reused: copying elements into it does not allocate
     var nonFiniteRun = [Int](repeating: 0, count: lanes)
     var rejectionRun = [Int](repeating: 0, count: lanes)
     var blamed = LaneMask(repeating: false)
@@ -242,7 +245,7 @@ public final class EnsembleRosenbrock {
       }
       for l in 0..<lanes where running[l] { nonFiniteRun[l] = 0 }
 
-      var trial = controllers
+      for l in 0..<lanes { trial[l] = controllers[l] }
       var rejecting = LaneMask(repeating: false)
       var acceptFactor = Double.infinity
       var rejectFactor = Double.infinity
@@ -271,7 +274,7 @@ public final class EnsembleRosenbrock {
       }
 
       // Accept in the running lanes only.
-      controllers = trial
+      for l in 0..<lanes { controllers[l] = trial[l] }
       h = min(step * acceptFactor, options.maxStepSize)
       for m in 0..<n { y[m].replace(with: argument[m], where: running) }
       t = landsOnLimit ? limit : t + step
@@ -291,11 +294,11 @@ public final class EnsembleRosenbrock {
       for i in 0..<n { solution.finalStates[l][i] = y[i][l] }
     }
     stats.rhsEvaluations = rhsCalls
-    stats.luFactorizations = lu.factorizations
-    stats.linearSolves = lu.solves
+    stats.luFactorizations = lu.factorizations - baseline.0
+    stats.linearSolves = lu.solves - baseline.1
     stats.lastOrder = tableau.order
     solution.statistics = stats
-    solution.pivotingFallbacks = lu.fallbackFactorizations
+    solution.pivotingFallbacks = lu.fallbackFactorizations - baseline.2
     return solution
   }
 
