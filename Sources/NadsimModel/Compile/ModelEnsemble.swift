@@ -29,14 +29,14 @@ public final class ModelEnsemble {
       dimension: n, isAutonomous: compiled.isAutonomous,
       rhs: { t, y, dy in
         inputs[0] = SIMD4(repeating: t)
-        (inputs + 1).update(from: y, count: n)
+        for i in 0..<n { inputs[1 + i] = y[i] }
         rhs.evaluate(lanes: lanes, inputs: rawInputs,
                      outputs: UnsafeMutableRawPointer(dy).assumingMemoryBound(to: Double.self))
       },
       jacobian: { t, y, J in
         _ = storage
         inputs[0] = SIMD4(repeating: t)
-        (inputs + 1).update(from: y, count: n)
+        for i in 0..<n { inputs[1 + i] = y[i] }
         jacobian.evaluate(lanes: lanes, inputs: rawInputs, outputs: rawValues)
         positions.withUnsafeBufferPointer { positions in
           for k in 0..<positions.count { J[positions[k]] = values[k] }

@@ -311,9 +311,9 @@ public final class EnsembleRosenbrock {
     for i in 0..<s {
       let ki = k + i * n
       if i == 0 {
-        ki.update(from: f0, count: n)
+        for m in 0..<n { ki[m] = f0[m] }
       } else {
-        argument.update(from: y, count: n)
+        for m in 0..<n { argument[m] = y[m] }
         for j in 0..<i {
           let aij = a[i * s + j]
           if aij != 0 {
@@ -353,7 +353,7 @@ public final class EnsembleRosenbrock {
         let yj = y[j]
         var minimum = atol[j] * 1e3
         minimum.replace(with: floor, where: atol[j] .<= Lanes.zero)
-        scratch[j] = yj + sqrtU * pointwiseMax(magnitude(yj), minimum)
+        scratch[j] = yj + sqrtU * larger(magnitude(yj), minimum)
         let increment = scratch[j] - yj
         system.rhs(t, scratch, argument)
         rhsCalls += 1
@@ -376,7 +376,7 @@ public final class EnsembleRosenbrock {
   private func errorNorms() -> Lanes {
     var sum = Lanes.zero
     for i in 0..<n {
-      let scale = atol[i] + rtol[i] * pointwiseMax(magnitude(y[i]), magnitude(argument[i]))
+      let scale = atol[i] + rtol[i] * larger(magnitude(y[i]), magnitude(argument[i]))
       let r = error[i] / scale
       sum = sum.addingProduct(r, r)
     }

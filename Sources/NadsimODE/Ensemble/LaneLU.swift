@@ -102,7 +102,7 @@ final class LaneLU {
       var largest = Lanes.zero
       var i = k + 1
       while i < n {
-        largest = pointwiseMax(largest, magnitude(column[i]))
+        largest = larger(largest, magnitude(column[i]))
         i += 1
       }
       let size = magnitude(pivot)
@@ -166,11 +166,13 @@ final class LaneLU {
       var i = j + 1
       while i < n {
         let l = -lu[i + j * n]
-        let rowI = X + i * n
-        var c = 0
-        while c <= j {
-          rowI[c] = rowI[c].addingProduct(l, rowJ[c])
-          c += 1
+        if any(l .!= Lanes.zero) {  // kinetic Jacobians are sparse: many multipliers are zero
+          let rowI = X + i * n
+          var c = 0
+          while c <= j {
+            rowI[c] = rowI[c].addingProduct(l, rowJ[c])
+            c += 1
+          }
         }
         i += 1
       }
@@ -184,8 +186,10 @@ final class LaneLU {
       var i = 0
       while i < j {
         let u = -lu[i + j * n]
-        let rowI = X + i * n
-        for c in 0..<n { rowI[c] = rowI[c].addingProduct(u, rowJ[c]) }
+        if any(u .!= Lanes.zero) {
+          let rowI = X + i * n
+          for c in 0..<n { rowI[c] = rowI[c].addingProduct(u, rowJ[c]) }
+        }
         i += 1
       }
       j -= 1
@@ -197,7 +201,7 @@ final class LaneLU {
   func solve(_ b: UnsafeMutablePointer<Lanes>) {
     solves += 1
     let n = self.n
-    saved.update(from: b, count: n)
+    for i in 0..<n { saved[i] = b[i] }  // a loop: memmove's call costs more for n ≈ 10
     for i in 0..<n {
       let row = inverse + i * n
       var even = Lanes.zero, odd = Lanes.zero
@@ -215,4 +219,9 @@ final class LaneLU {
 
 /// |x| lane by lane (NaN stays NaN).
 @inline(__always)
-func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> { pointwiseMax(x, -x) }
+func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> { x.replacing(with: -x, where: x .< SIMD4<Double>.zero) }
+
+/// The larger of a and b lane by lane (a where b is NaN). Written as a compare and a blend: the
+/// standard library's `pointwiseMax` was not inlined (a call per use in profiles).
+@inline(__always)
+func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { a.replacing(with: b, where: b .> a) }
