@@ -156,6 +156,38 @@ struct EnsembleRosenbrockTests {
     }
   }
 
+  @Test("a stiff system whose matrix needs pivoting at large steps: fallback lanes match scalar solves")
+  func pivotingNeededDuringIntegration() {
+    // Overdamped oscillator y1′ = y2, y2′ = −k·y1 − c·y2 (eigenvalues ≈ −k/c and −c): J has a zero
+    // diagonal entry, so once the steps grow past hγ ≈ 10/k the first pivot 1/(hγ) of
+    // I/(hγ) − J is small beside k and the lane needs row interchanges.
+    let tolerances = Tolerances(relative: 1e-6, absolute: 1e-9)
+    let parameters: [(k: Double, c: Double)] = [(1e3, 1e4), (2e3, 1e4), (5e2, 2e4), (1e3, 5e3)]
+    let systems = parameters.map { p in
+      ODESystem(dimension: 2, isAutonomous: true, rhs: { _, y, dy in
+        dy[0] = y[1]
+        dy[1] = -p.k * y[0] - p.c * y[1]
+      }, jacobian: { _, _, J in
+        J[0, 1] = 1
+        J[1, 0] = -p.k
+        J[1, 1] = -p.c
+      })
+    }
+    let integrator = EnsembleRosenbrock(system: EnsembleSystem(lanesOf: systems),
+                                        options: EnsembleOptions(tolerances: tolerances))
+    let y0 = [1.0, 0.0]
+    let result = integrator.solve(from: 0, y0: Array(repeating: y0, count: 4), to: Array(repeating: 20, count: 4))
+    #expect(result.returnCodes == Array(repeating: .success, count: 4))
+    #expect(result.pivotingFallbacks > 0)
+    for lane in 0..<4 {
+      var options = SolverOptions(method: .rodas5p, tolerances: tolerances)
+      options.saving = .finalOnly
+      let alone = solve(systems[lane], from: 0, y0: y0, to: 20, options: options)
+      let error = Self.mixedError(result.finalStates[lane], alone.finalState, tolerances)
+      #expect(error <= 5, "lane \(lane): \(error) × tolerance (\(result.finalStates[lane]) vs \(alone.finalState))")
+    }
+  }
+
   @Test("lane LU: a lane that needs row interchanges falls back to partial pivoting, alone")
   func laneLUPivotingFallback() {
     let n = 3
