@@ -58,6 +58,31 @@ struct EnsembleRosenbrockTests {
     #expect(result.statistics.acceptedSteps >= alone0.statistics.acceptedSteps / 2)
   }
 
+  @Test("per-lane tolerances: each lane is as accurate as its own tolerance asks")
+  func perLaneTolerances() {
+    let rtols = [1e-4, 1e-6, 1e-8, 1e-6]
+    let laneTolerances = rtols.map { Tolerances(relative: $0, absolute: 1e-4 * $0) }
+    let systems = Self.constants.map { Self.hires($0) }
+    var options = EnsembleOptions()
+    options.tolerances = laneTolerances
+    let integrator = EnsembleRosenbrock(system: EnsembleSystem(lanesOf: systems), options: options)
+    let tEnd = TestProblem.hires.tEnd
+    let result = integrator.solve(from: 0, y0: Array(repeating: Hires.initialState, count: 4),
+                                  to: Array(repeating: tEnd, count: 4))
+    #expect(result.returnCodes == Array(repeating: .success, count: 4))
+    // Against a much tighter scalar solve: each lane's error is within a few × its own tolerance.
+    for lane in 0..<4 {
+      let reference = Self.scalar(systems[lane], to: tEnd, Tolerances(relative: 1e-12, absolute: 1e-16))
+      let error = Self.mixedError(result.finalStates[lane], reference.finalState, laneTolerances[lane])
+      #expect(error <= 5, "lane \(lane), rtol \(rtols[lane]): \(error) × its tolerance from the reference")
+    }
+    // The loosest lane is still as accurate as the tightest lane's steps make it: no looser than alone.
+    let aloneLoose = Self.scalar(systems[0], to: tEnd, laneTolerances[0])
+    let reference0 = Self.scalar(systems[0], to: tEnd, Tolerances(relative: 1e-12, absolute: 1e-16))
+    #expect(Self.mixedError(result.finalStates[0], reference0.finalState, laneTolerances[0])
+            <= Self.mixedError(aloneLoose.finalState, reference0.finalState, laneTolerances[0]) + 0.1)
+  }
+
   @Test("nominal HIRES in every lane reaches the Bari reference at rtol 1e-8")
   func nominalReachesReference() {
     let problem = TestProblem.hires

@@ -40,7 +40,7 @@ public struct EnsembleSystem {
 
   /// Four copies of a scalar system, lane by lane (for tests and for systems without a
   /// vectorised form: no speed gain, but the same integrator). `systems` has 1…4 entries; missing
-  /// lanes repeat the first.
+  /// lanes repeat the first. The closures share scratch buffers: use the result on one thread.
   public init(lanesOf systems: [ODESystem]) {
     precondition((1...Self.lanes).contains(systems.count) && systems.allSatisfy { $0.dimension == systems[0].dimension })
     let all = (0..<Self.lanes).map { $0 < systems.count ? systems[$0] : systems[0] }
