@@ -31,6 +31,9 @@ public final class EnsembleRosenbrock {
   public let options: EnsembleOptions
   let n: Int
   let s: Int
+  /// bⱼ = a_sⱼ (j < s) and b_s = 1: y₁ is the last stage's argument plus k_s (Rodas5P), which
+  /// saves the (s−1)·n multiply–adds of the general sum with the same roundings.
+  let stifflyAccurate: Bool
 
   private let block: UnsafeMutablePointer<Lanes>
   private let rtol: UnsafeMutablePointer<Lanes>
@@ -52,6 +55,9 @@ public final class EnsembleRosenbrock {
     self.tableau = tableau
     n = system.dimension
     s = tableau.stages
+    let stages = tableau.stages
+    stifflyAccurate = stages > 1 && tableau.b[stages - 1] == 1
+      && (0..<(stages - 1)).allSatisfy { tableau.b[$0] == tableau.a[(stages - 1) * stages + $0] }
     let count = n * (8 + s) + n * n
     block = .allocate(capacity: count)
     block.initialize(repeating: .zero, count: count)
@@ -207,14 +213,18 @@ public final class EnsembleRosenbrock {
       rhsCalls += stages(t: t, step: step)
 
       // Solution and per-lane error norms.
-      for m in 0..<n {
-        argument[m] = y[m]
-        error[m] = .zero
+      for m in 0..<n { error[m] = .zero }
+      if stifflyAccurate {
+        // `argument` still holds the last stage's argument y₀ + Σⱼ<ₛ a_sⱼ kⱼ.
+        let last = k + (s - 1) * n
+        for m in 0..<n { argument[m] += last[m] }
+      } else {
+        for m in 0..<n { argument[m] = y[m] }
       }
       for j in 0..<s {
         let bj = tableau.b[j], ej = tableau.bError[j]
         let kj = k + j * n
-        if bj != 0 {
+        if bj != 0 && !stifflyAccurate {
           let b = Lanes(repeating: bj)
           for m in 0..<n { argument[m] = argument[m].addingProduct(b, kj[m]) }
         }
