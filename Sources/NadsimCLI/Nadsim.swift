@@ -6,7 +6,7 @@ public struct Nadsim: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "nadsim",
     abstract: "NAD+ pathway kinetics simulator: ODE solvers, dose scenarios, sweeps.",
-    subcommands: [SolveCommand.self, BenchCommand.self, SimulateCommand.self, ValidateCommand.self, SweepCommand.self, MergeCommand.self, ExportCommand.self])
+    subcommands: [SolveCommand.self, BenchCommand.self, SimulateCommand.self, ValidateCommand.self, SweepCommand.self, MergeCommand.self, ExportCommand.self, EnsembleCommand.self])
 
   public init() {}
 

@@ -1,0 +1,79 @@
+import NadsimLinearAlgebra
+
+/// Four scenarios of one ODE system y′ = f(t, y), evaluated together: the model is the same, the
+/// parameters (captured by the closures) differ per lane.
+///
+/// Storage is lane-interleaved: state component i of all four lanes is one `SIMD4<Double>` at
+/// `y[i]` (lane l in element l), so that every operation of the integrator on component i works on
+/// one AVX2 register. The Jacobian is dense, column-major, with SIMD4 entries: ∂fᵢ/∂yⱼ of all lanes
+/// at `J[i + j·n]`.
+///
+/// Time is shared: the ensemble integrator advances all lanes with the same steps, so the right-hand
+/// side receives one t. Lanes that are frozen (finished or failed) are still evaluated with
+/// whatever their stored state is, and their results are ignored; a lane's NaN never reaches
+/// another lane (lane arithmetic is independent).
+public struct EnsembleSystem {
+  /// Lanes per batch: one `SIMD4<Double>` register on AVX2 targets.
+  public static let lanes = 4
+  public typealias Lanes = SIMD4<Double>
+  /// f(t, y, dy) for four lanes: `y` and `dy` hold ``dimension`` SIMD4 values.
+  public typealias RightHandSide = (Double, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
+  /// J(t, y, J): writes ∂f/∂y (n×n column-major, SIMD4 entries); the caller zeroes J first, so
+  /// entries that are structurally zero need not be written.
+  public typealias Jacobian = (Double, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
+
+  public let dimension: Int
+  public let rhs: RightHandSide
+  /// Exact Jacobian; nil for forward differences (n extra RHS calls per Jacobian).
+  public let jacobian: Jacobian?
+  /// True when f does not depend on t explicitly (skips the ∂f/∂t term of Rosenbrock methods).
+  public var isAutonomous: Bool
+
+  public init(dimension: Int, isAutonomous: Bool = false, rhs: @escaping RightHandSide,
+              jacobian: Jacobian? = nil) {
+    precondition(dimension > 0, "an ODE system needs at least one state")
+    self.dimension = dimension
+    self.isAutonomous = isAutonomous
+    self.rhs = rhs
+    self.jacobian = jacobian
+  }
+
+  /// Four copies of a scalar system, lane by lane (for tests and for systems without a
+  /// vectorised form: no speed gain, but the same integrator). `systems` has 1…4 entries; missing
+  /// lanes repeat the first. The closures share scratch buffers: use the result on one thread.
+  public init(lanesOf systems: [ODESystem]) {
+    precondition((1...Self.lanes).contains(systems.count) && systems.allSatisfy { $0.dimension == systems[0].dimension })
+    let all = (0..<Self.lanes).map { $0 < systems.count ? systems[$0] : systems[0] }
+    let n = systems[0].dimension
+    let y = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    let dy = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    let jac = UnsafeMutablePointer<Double>.allocate(capacity: n * n)
+    let keeper = ScalarBuffers([y, dy, jac])
+    let hasJacobian = all.allSatisfy { $0.jacobian != nil }
+    self.init(
+      dimension: n, isAutonomous: all.allSatisfy(\.isAutonomous),
+      rhs: { t, ys, dys in
+        _ = keeper
+        for l in 0..<Self.lanes {
+          for i in 0..<n { y[i] = ys[i][l] }
+          all[l].rhs(t, y, dy)
+          for i in 0..<n { dys[i][l] = dy[i] }
+        }
+      },
+      jacobian: hasJacobian ? { t, ys, J in
+        _ = keeper
+        for l in 0..<Self.lanes {
+          for i in 0..<n { y[i] = ys[i][l] }
+          jac.update(repeating: 0, count: n * n)
+          all[l].jacobian!(t, y, MatrixView(base: jac, dimension: n, structure: .dense))
+          for e in 0..<(n * n) { J[e][l] = jac[e] }
+        }
+      } : nil)
+  }
+
+  final class ScalarBuffers {
+    let pointers: [UnsafeMutablePointer<Double>]
+    init(_ pointers: [UnsafeMutablePointer<Double>]) { self.pointers = pointers }
+    deinit { for p in pointers { p.deallocate() } }
+  }
+}
