@@ -20,10 +20,13 @@ public protocol LinearSolver: AnyObject {
   func solve(_ b: UnsafeMutablePointer<Double>)
 }
 
-/// Builds the linear solver that fits a structure: dense LU or banded LU, both LAPACK.
+/// Builds the linear solver that fits a structure: dense LU or banded LU (LAPACK), or ``SparseLU``.
 public func makeLinearSolver(dimension: Int, structure: MatrixStructure) -> LinearSolver {
   switch structure {
   case .dense: return DenseLU(dimension: dimension)
   case .banded(let kl, let ku): return BandedLU(dimension: dimension, lower: kl, upper: ku)
+  case .sparse(let pattern):
+    precondition(pattern.dimension == dimension, "sparsity pattern of the wrong dimension")
+    return SparseLU(pattern: pattern)
   }
 }

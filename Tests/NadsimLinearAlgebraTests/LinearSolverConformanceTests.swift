@@ -25,9 +25,14 @@ struct LinearSolverConformanceTests {
     { DenseLU(dimension: 4, forceLAPACK: true) },
     { BandedLU(dimension: 4, lower: 1, upper: 1) },
     { BandedLU(dimension: 4, lower: 2, upper: 1) },
+    { SparseLU(pattern: SparsityPattern(dimension: 4, entries: [(1, 0), (0, 1), (2, 1), (1, 2), (3, 2), (2, 3)])) },
+    { SparseLU(pattern: SparsityPattern(dimension: 4, entries: [(1, 0), (0, 1), (2, 1), (1, 2), (3, 2), (2, 3)]),
+               ordering: false) },
+    // A pattern with more entries than the matrix has: stored zeros must do no harm.
+    { SparseLU(pattern: SparsityPattern(dimension: 4, entries: [(1, 0), (0, 1), (2, 1), (1, 2), (3, 2), (2, 3), (3, 0), (0, 3)])) },
   ]
 
-  @Test("M = 0·I − (−1)·T solves T x = b for the (−1, 2, −1) matrix", arguments: 0..<4)
+  @Test("M = 0·I − (−1)·T solves T x = b for the (−1, 2, −1) matrix", arguments: 0..<7)
   func solvesTridiagonal(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)
@@ -41,7 +46,7 @@ struct LinearSolverConformanceTests {
     #expect(solver.solves == 1)
   }
 
-  @Test("M = 3·I − 1·T, a shifted matrix, solved correctly", arguments: 0..<4)
+  @Test("M = 3·I − 1·T, a shifted matrix, solved correctly", arguments: 0..<7)
   func solvesShifted(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)
@@ -53,7 +58,7 @@ struct LinearSolverConformanceTests {
     for (x, expected) in zip(b, [1.0, -1, 1, -1]) { #expect(abs(x - expected) < 1e-13) }
   }
 
-  @Test("a singular matrix is reported, not solved", arguments: 0..<4)
+  @Test("a singular matrix is reported, not solved", arguments: 0..<7)
   func reportsSingular(index: Int) {
     let solver = Self.solvers[index]()
     let J = Self.tridiagonal(solver)

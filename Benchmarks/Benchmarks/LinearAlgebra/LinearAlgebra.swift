@@ -3,8 +3,54 @@ import NadsimLinearAlgebra
 
 /// Factor + one solve of a dense n×n Newton matrix, through the Swift kernels and through LAPACK
 /// (dgetrf/dgetrs), for the sizes of kinetic models. Where the two cross decides
-/// `DenseLU.nativeLimit`.
+/// `DenseLU.nativeLimit`. Sparse LU against dense LU on kinetic-like sparse patterns (about three
+/// off-diagonal entries per column), which sets `CompiledModel.sparseMinimumDimension`.
 let benchmarks: @Sendable () -> Void = {
+  for n in [8, 16, 24, 32, 48, 67, 96, 200] {
+    // Pattern: each species feeds the next, one a few places on, and one pseudo-random other.
+    var entries: [(row: Int, column: Int)] = []
+    for j in 0..<n {
+      entries.append(((j + 1) % n, j))
+      entries.append(((j + 5) % n, j))
+      entries.append(((j * 37 + 11) % n, j))
+    }
+    let pattern = SparsityPattern(dimension: n, entries: entries)
+    for variant in ["sparse", "sparse-dense-input", "dense"] {
+      Benchmark(
+        "kinetic-pattern/n=\(n)/\(variant)",
+        configuration: .init(metrics: [.wallClock, .instructions], scalingFactor: .kilo, maxDuration: .seconds(1))
+      ) { benchmark in
+        // Column diagonally dominant values (as mass-action Jacobians are).
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: pattern.count)
+        let full = UnsafeMutablePointer<Double>.allocate(capacity: n * n)
+        let rhs = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        defer { values.deallocate(); full.deallocate(); rhs.deallocate() }
+        full.initialize(repeating: 0, count: n * n)
+        for j in 0..<n {
+          for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
+            let i = pattern.rowIndices[p]
+            values[p] = i == j ? -4 : 0.3 + 0.1 * Double((i + 2 * j) % 5)
+            full[i + j * n] = values[p]
+          }
+        }
+        let sparse = SparseLU(pattern: pattern)
+        let dense = DenseLU(dimension: n)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+          switch variant {
+          case "sparse": _ = sparse.factor(jacobian: values, diagonal: 1, scale: 1)
+          case "sparse-dense-input": _ = sparse.factor(denseJacobian: full, diagonal: 1, scale: 1)
+          default: _ = dense.factor(jacobian: full, diagonal: 1, scale: 1)
+          }
+          for i in 0..<n { rhs[i] = 1 }
+          if variant == "dense" { dense.solve(rhs) } else { sparse.solve(rhs) }
+          blackHole(rhs[0])
+        }
+        benchmark.stopMeasurement()
+      }
+    }
+  }
+
   for n in [4, 8, 16, 24, 32, 48, 64, 96] {
     for forceLAPACK in [false, true] {
       Benchmark(

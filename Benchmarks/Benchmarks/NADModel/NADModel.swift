@@ -11,7 +11,11 @@ let benchmarks: @Sendable () -> Void = {
   let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Models/nad-human.yaml").path
   let model = try! ModelLoader.load(path: path)
-  let simulator = Simulator(try! CompiledModel(model))
+  // Automatic layout (sparse LU since issue 6), and the dense layout for comparison.
+  let simulators: [(String, Simulator)] = [
+    ("", Simulator(try! CompiledModel(model))),
+    ("/dense-lu", Simulator(try! CompiledModel(model, jacobianLayout: .dense))),
+  ]
   let stepsMetric = BenchmarkMetric.custom("steps", polarity: .prefersSmaller)
   let configuration = Benchmark.Configuration(metrics: [.wallClock, stepsMetric], maxDuration: .seconds(3), maxIterations: 200)
   let runs: [(String, [String], Double)] = [
@@ -21,21 +25,23 @@ let benchmarks: @Sendable () -> Void = {
   ]
   for (name, doses, hours) in runs {
     for method in [Method.auto, .rodas5p, .bdf] {
-      Benchmark("nad-human/\(name)/\(method.rawValue)/rtol=1e-6", configuration: configuration) { benchmark in
-        var request = SimulationRequest(durationHours: hours)
-        request.everyHours = 1
-        request.method = method
-        request.tolerances = Tolerances(relative: 1e-6, absolute: 1e-9)
-        request.regimen = try! DoseFlag.regimen(doses, flag: "--dose")
-        var steps = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-          let t = try! simulator.run(request)
-          steps = t.statistics.steps
-          blackHole(t)
+      for (layout, simulator) in simulators {
+        Benchmark("nad-human/\(name)/\(method.rawValue)\(layout)/rtol=1e-6", configuration: configuration) { benchmark in
+          var request = SimulationRequest(durationHours: hours)
+          request.everyHours = 1
+          request.method = method
+          request.tolerances = Tolerances(relative: 1e-6, absolute: 1e-9)
+          request.regimen = try! DoseFlag.regimen(doses, flag: "--dose")
+          var steps = 0
+          benchmark.startMeasurement()
+          for _ in benchmark.scaledIterations {
+            let t = try! simulator.run(request)
+            steps = t.statistics.steps
+            blackHole(t)
+          }
+          benchmark.stopMeasurement()
+          benchmark.measurement(stepsMetric, steps)
         }
-        benchmark.stopMeasurement()
-        benchmark.measurement(stepsMetric, steps)
       }
     }
   }

@@ -1,3 +1,4 @@
+import Foundation
 import NadsimLinearAlgebra
 import NadsimODE
 
@@ -17,6 +18,21 @@ public final class CompiledModel {
   public let jacobianEntries: [(row: Int, column: Int)]
   public let jacobianStructure: MatrixStructure
   public let isAutonomous: Bool
+
+  /// How the Jacobian is stored and factorised. `.automatic` (the default) picks sparse LU for
+  /// models with at least ``sparseMinimumDimension`` states whose pattern (diagonal included)
+  /// fills at most ``sparseMaximumDensity`` of the matrix, else banded LU when the band is narrow,
+  /// else dense LU. The environment variable `NADSIM_JACOBIAN_LAYOUT` (dense, banded, sparse)
+  /// overrides the automatic choice, for measurements.
+  public enum JacobianLayout: String, Sendable, CaseIterable {
+    case automatic, dense, banded, sparse
+  }
+
+  /// Smallest model for which the automatic layout considers sparse LU. Measured crossover
+  /// (Benchmarks/results/sparse-lu.md): see there.
+  public static let sparseMinimumDimension = 24
+  /// Largest stored fraction of the n² Jacobian entries (diagonal included) for sparse LU.
+  public static let sparseMaximumDensity = 0.25
   public let rhs: Evaluator
   public let jacobian: Evaluator
   public let observables: Evaluator
@@ -25,7 +41,7 @@ public final class CompiledModel {
   public var isNative: Bool { rhs.isNative }
   public var fallbackReason: String? { rhs.fallbackReason }
 
-  public init(_ model: Model, preferNative: Bool = true) throws {
+  public init(_ model: Model, preferNative: Bool = true, jacobianLayout: JacobianLayout = .automatic) throws {
     self.model = model
     let n = model.species.count
     stateCount = n
@@ -66,13 +82,31 @@ public final class CompiledModel {
                                 preferNative: preferNative)
     isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
 
-    // Banded LU when the Jacobian is narrow compared with its size.
+    jacobianStructure = CompiledModel.structure(dimension: n, entries: entries, layout: jacobianLayout)
+  }
+
+  /// The Jacobian structure for `layout` (see ``JacobianLayout``).
+  static func structure(dimension n: Int, entries: [(Int, Int)], layout requested: JacobianLayout) -> MatrixStructure {
+    var layout = requested
+    if layout == .automatic, let text = ProcessInfo.processInfo.environment["NADSIM_JACOBIAN_LAYOUT"],
+       let forced = JacobianLayout(rawValue: text) {
+      layout = forced
+    }
     var lower = 0, upper = 0
     for (i, j) in entries {
       lower = max(lower, i - j)
       upper = max(upper, j - i)
     }
-    jacobianStructure = n >= 24 && 3 * (2 * lower + upper + 1) <= n ? .banded(lower: lower, upper: upper) : .dense
+    let pattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
+    switch layout {
+    case .dense: return .dense
+    case .banded: return .banded(lower: lower, upper: upper)
+    case .sparse: return .sparse(pattern)
+    case .automatic:
+      if n >= sparseMinimumDimension && pattern.density <= sparseMaximumDensity { return .sparse(pattern) }
+      // Banded LU when the Jacobian is narrow compared with its size.
+      return n >= 24 && 3 * (2 * lower + upper + 1) <= n ? .banded(lower: lower, upper: upper) : .dense
+    }
   }
 
   /// The ODE system of one scenario. `inputs` holds ``inputCount`` values whose constants and
@@ -84,6 +118,11 @@ public final class CompiledModel {
     let entries = jacobianEntries
     let values = UnsafeMutablePointer<Double>.allocate(capacity: max(entries.count, 1))
     let keeper = Buffer(values)
+    // Sparse storage: each evaluator output goes straight to its slot (no search per entry).
+    var positions: [Int] = []
+    if case .sparse(let pattern) = jacobianStructure {
+      positions = entries.map { pattern.position($0.row, $0.column)! }
+    }
     return ODESystem(
       dimension: n, jacobianStructure: jacobianStructure, isAutonomous: isAutonomous,
       rhs: { t, y, dy in
@@ -96,7 +135,13 @@ public final class CompiledModel {
         inputs[0] = t
         (inputs + 1).update(from: y, count: n)
         jacobian.evaluate(inputs: inputs, outputs: values)
-        for (k, entry) in entries.enumerated() { J[entry.row, entry.column] = values[k] }
+        if positions.isEmpty {
+          for (k, entry) in entries.enumerated() { J[entry.row, entry.column] = values[k] }
+        } else {
+          positions.withUnsafeBufferPointer { positions in
+            for k in 0..<positions.count { J.base[positions[k]] = values[k] }
+          }
+        }
       })
   }
 

@@ -74,7 +74,7 @@ struct StiffnessDetector {
   }
 }
 
-/// min(‖J‖₁, ‖J‖∞) of a dense or banded Jacobian: an upper bound of its spectral radius that
+/// min(‖J‖₁, ‖J‖∞) of a dense, banded or sparse Jacobian: an upper bound of its spectral radius that
 /// costs one pass over the stored entries. `rowSums` is scratch of n doubles.
 func spectralRadiusBound(_ J: MatrixView, rowSums: UnsafeMutablePointer<Double>) -> Double {
   let n = J.dimension
@@ -99,6 +99,16 @@ func spectralRadiusBound(_ J: MatrixView, rowSums: UnsafeMutablePointer<Double>)
         let v = abs(J[i, j])
         sum += v
         rowSums[i] += v
+      }
+      maxColumn = max(maxColumn, sum)
+    }
+  case .sparse(let pattern):
+    for j in 0..<n {
+      var sum = 0.0
+      for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
+        let v = abs(J.base[p])
+        sum += v
+        rowSums[pattern.rowIndices[p]] += v
       }
       maxColumn = max(maxColumn, sum)
     }

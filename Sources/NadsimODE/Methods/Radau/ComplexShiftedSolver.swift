@@ -1,8 +1,8 @@
 import NadsimLinearAlgebra
 
 /// Solves the complex Newton system ((α + iβ)·I − J)(x + iy) = a + ib of Radau IIA for a real
-/// Jacobian J, as the equivalent real system of order 2n, with the existing real LU (dense, or
-/// banded for banded J).
+/// Jacobian J, as the equivalent real system of order 2n, with the existing real LU (dense, banded
+/// for banded J, sparse for sparse J).
 ///
 /// The unknowns are interleaved (x₀, y₀, x₁, y₁, …) and so are the equations (real part, imaginary
 /// part of row i). Entry (i, j) of the complex matrix, p + iq, becomes the 2×2 block [[p, −q], [q, p]];
@@ -30,6 +30,18 @@ final class ComplexShiftedSolver {
     switch jacobianStructure {
     case .dense: structure = .dense
     case .banded(let kl, let ku): structure = .banded(lower: 2 * kl + 1, upper: 2 * ku + 1)
+    case .sparse(let pattern):
+      // Each entry (i, j) becomes the 2×2 block's diagonal pair; the diagonal blocks are full.
+      var entries: [(row: Int, column: Int)] = []
+      for (i, j) in pattern.entries {
+        entries.append((2 * i, 2 * j))
+        entries.append((2 * i + 1, 2 * j + 1))
+      }
+      for i in 0..<n {
+        entries.append((2 * i, 2 * i + 1))
+        entries.append((2 * i + 1, 2 * i))
+      }
+      structure = .sparse(SparsityPattern(dimension: 2 * n, entries: entries))
     }
     solver = makeLinearSolver(dimension: 2 * n, structure: structure)
     matrixCount = structure.storageCount(dimension: 2 * n)
@@ -73,6 +85,16 @@ final class ComplexShiftedSolver {
           let p = -j[row, col]
           m[2 * row, 2 * col] = p
           m[2 * row + 1, 2 * col + 1] = p
+        }
+      }
+    case .sparse(let pattern):
+      // Through the view (binary searches): Radau is not the method sparse models are run with.
+      m.zero()
+      for col in 0..<n {
+        for p in pattern.columnStarts[col]..<pattern.columnStarts[col + 1] {
+          let row = pattern.rowIndices[p], value = -jacobian[p]
+          m[2 * row, 2 * col] = value
+          m[2 * row + 1, 2 * col + 1] = value
         }
       }
     }
