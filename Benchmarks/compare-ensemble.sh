@@ -18,7 +18,6 @@ ROOT="$(dirname "$BENCH")"
 PEERS="$BENCH/peers"
 DATA="$BENCH/data"
 SCRATCH="$BENCH/.build-peers"
-VENV="$SCRATCH/venv"
 RUN="$SCRATCH/ensemble-run"
 OUT_DIR="$BENCH/results"
 
@@ -73,30 +72,7 @@ log() { echo "[compare-ensemble] $*" >&2; }
 CVODE_ENS="$("$PEERS/build-cvode.sh" --ensemble | tail -n 1)"
 
 # --- (b) Python venv from PyPI --------------------------------------------------
-PY="$VENV/bin/python"
-if ! "$PY" -c 'import numpy, scipy, numba, numbalsoda, roadrunner' >/dev/null 2>&1; then
-    if [[ ! -x "$PY" ]]; then
-        log "creating venv $VENV"
-        if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-            # Debian's python3 ships venv separately.
-            SUDO=""; [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null && SUDO=sudo
-            $SUDO apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >&2
-            rm -rf "$VENV"
-            python3 -m venv "$VENV"
-        fi
-        "$PY" -m pip install -q --upgrade pip >&2
-    fi
-    # numbalsoda has no wheel for every Python: its source build needs a Fortran compiler.
-    if ! command -v gfortran >/dev/null 2>&1; then
-        SUDO=""; [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null && SUDO=sudo
-        log "apt-get install gfortran (for numbalsoda's source build)"
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gfortran >&2
-    fi
-    log "pip install ${PY_PACKAGES[*]}"
-    "$PY" -m pip install -q "${PY_PACKAGES[@]}" >&2
-fi
+PY="$("$PEERS/python-venv.sh" "import numpy, scipy, numba, numbalsoda, roadrunner" "${PY_PACKAGES[@]}" | tail -n 1)"
 pyver() { "$PY" -c "from importlib.metadata import version; print(version('$1'))"; }
 
 # --- (c) nadsim ------------------------------------------------------------------

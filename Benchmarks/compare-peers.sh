@@ -85,19 +85,7 @@ CVODE_BIN="$("$PEERS/build-cvode.sh" | tail -n 1)"
 # --- (b) Python venv with scipy + numpy from PyPI --------------------------
 PY="$VENV/bin/python"
 if [[ $SKIP_SCIPY == 0 ]]; then
-    if ! "$PY" -c 'import scipy, numpy' >/dev/null 2>&1; then
-        log "creating venv $VENV with scipy and numpy"
-        if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-            # Debian's python3 ships venv separately.
-            SUDO=""; [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null && SUDO=sudo
-            $SUDO apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >&2
-            rm -rf "$VENV"
-            python3 -m venv "$VENV"
-        fi
-        "$PY" -m pip install -q --upgrade pip >&2
-        "$PY" -m pip install -q scipy numpy >&2
-    fi
+    PY="$("$PEERS/python-venv.sh" "import scipy, numpy" scipy numpy | tail -n 1)"
     log "scipy $("$PY" -c 'import scipy; print(scipy.__version__)'), numpy $("$PY" -c 'import numpy; print(numpy.__version__)')"
 fi
 

@@ -161,8 +161,17 @@ struct SweepCommand: ParsableCommand {
     } catch let error as ModelError { throw InputError(error.description) }
     let reporter = ProgressReporter(enabled: !quiet && isatty(STDERR_FILENO) != 0)
     runner.progress = reporter.report
+    // Ctrl-C stops after the block in progress: everything done is kept for --resume.
+    sweepInterrupted = false
+    signal(SIGINT) { _ in sweepInterrupted = true }
+    runner.shouldStop = { sweepInterrupted }
     let outcome = try runner.run(into: folder)
+    signal(SIGINT, SIG_DFL)
     reporter.finish()
+    if outcome.interrupted {
+      FileHandle.standardError.write(Data("interrupted: \(out) keeps the scenarios done so far; rerun the same command with --resume to finish\n".utf8))
+      throw ExitCode(130)
+    }
 
     // Counts over the whole folder (a resumed run only computed the remainder).
     let failed = folder.checkpoint.failedRows
@@ -246,6 +255,9 @@ struct SweepCommand: ParsableCommand {
     return (k, n)
   }
 }
+
+/// Set by the SIGINT handler of `nadsim sweep` (a C signal handler cannot capture context).
+nonisolated(unsafe) var sweepInterrupted = false
 
 /// `done/total, rate, ETA` on one updating stderr line, only when stderr is a terminal.
 final class ProgressReporter {

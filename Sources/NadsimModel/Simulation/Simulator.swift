@@ -39,9 +39,17 @@ public struct Trajectory {
 }
 
 /// Runs a compiled model for one scenario: constants, baseline, doses at exact stop times, output.
+///
+/// A simulator belongs to one thread (its compiled evaluators keep scratch registers). It keeps
+/// the untreated steady states it has solved, keyed by the scenario's constants, so that runs
+/// which differ only in their doses (a dose–response sweep) solve the baseline once; the cached
+/// state is the one the solve gave, so results are the same as without the cache.
 public final class Simulator {
   public let compiled: CompiledModel
   public var model: Model { compiled.model }
+  private var baselines: [[Double]: [Double]] = [:]
+  /// Baselines kept at most; the cache starts over when full.
+  static let baselineCacheSize = 256
 
   public init(_ compiled: CompiledModel) { self.compiled = compiled }
 
@@ -79,12 +87,18 @@ public final class Simulator {
     var y0 = model.species.map { $0.initial ?? 0 }
     let free = model.species.indices.filter { model.species[$0].initial == nil }
     if !free.isEmpty {
-      do {
-        y0 = try SteadyStateSolver().solve(system, initial: y0.map { max($0, 0) + 1e-3 }.enumerated().map { i, v in
-          free.contains(i) ? v : y0[i]
-        }, free: free).state
-      } catch {
-        throw ModelError("the untreated steady state could not be found: \(error)", at: SourceLocation(file: model.file))
+      if let cached = baselines[constants.values] {
+        y0 = cached
+      } else {
+        do {
+          y0 = try SteadyStateSolver().solve(system, initial: y0.map { max($0, 0) + 1e-3 }.enumerated().map { i, v in
+            free.contains(i) ? v : y0[i]
+          }, free: free).state
+        } catch {
+          throw ModelError("the untreated steady state could not be found: \(error)", at: SourceLocation(file: model.file))
+        }
+        if baselines.count >= Self.baselineCacheSize { baselines.removeAll(keepingCapacity: true) }
+        baselines[constants.values] = y0
       }
     }
     var trajectory = Trajectory()

@@ -180,13 +180,8 @@ public final class EnsembleRosenbrock {
       var limit = Double.infinity
       for l in 0..<lanes where running[l] { limit = min(limit, ends[l]) }
       if nextSave < saveOrder.count { limit = min(limit, saveTimes[saveOrder[nextSave]]) }
-      var step = h
-      var landsOnLimit = false
-      if t + step >= limit || (limit - t - step) < 1e-12 * step {
-        step = limit - t
-        landsOnLimit = true
-      }
-      if step <= 16 * t.ulp.magnitude || step <= 0 {
+      let (step, landsOnLimit) = clippedToLimit(h, t: t, limit: limit)
+      if isLostInRounding(step, at: t) {
         // The step shrank to nothing: the lanes that caused the last rejections fail; the others
         // go on (the controller grows h again by up to 6× per accepted step).
         let culprits = any(blamed .& running) ? blamed .& running : running

@@ -42,22 +42,28 @@ func startingStep(fixedStep: Double?, requested: Double, maxStep: Double,
 
 /// The step a one-step method attempts from `t` towards `limit` (the next stop or the end):
 /// the proposed step, or exactly the rest of the way when the proposal reaches or nearly reaches
-/// the limit (so that no sliver of a step is left). Fails with step-size underflow, or with a
-/// non-finite RHS when non-finite evaluations are why the step shrank, when the step is lost in
-/// the rounding of `t`.
+/// the limit (so that no sliver of a step is left).
+@inline(__always)
+func clippedToLimit(_ proposed: Double, t: Double, limit: Double) -> (step: Double, landsOnLimit: Bool) {
+  if t + proposed >= limit || (limit - t - proposed) < 1e-12 * proposed { return (limit - t, true) }
+  return (proposed, false)
+}
+
+/// Whether a step is lost in the rounding of `t` (the step size has underflowed).
+@inline(__always)
+func isLostInRounding(_ step: Double, at t: Double) -> Bool { step <= 16 * t.ulp.magnitude || step <= 0 }
+
+/// ``clippedToLimit(_:t:limit:)`` for the scalar one-step methods, failing with step-size
+/// underflow, or with a non-finite RHS when non-finite evaluations are why the step shrank, when
+/// the step is lost in the rounding of `t`.
 @inline(__always)
 func clippedStep(proposed: Double, t: Double, limit: Double, nonFiniteSinceErrorTest: Bool)
   -> Result<(step: Double, landsOnLimit: Bool), SolveFailure> {
-  var step = proposed
-  var landsOnLimit = false
-  if t + step >= limit || (limit - t - step) < 1e-12 * step {
-    step = limit - t
-    landsOnLimit = true
-  }
-  if step <= 16 * t.ulp.magnitude || step <= 0 {
+  let clipped = clippedToLimit(proposed, t: t, limit: limit)
+  if isLostInRounding(clipped.step, at: t) {
     return .failure(SolveFailure(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t)))
   }
-  return .success((step, landsOnLimit))
+  return .success(clipped)
 }
 
 /// A ``ReturnCode`` as an `Error`, for ``clippedStep(proposed:t:limit:nonFiniteSinceErrorTest:)``.

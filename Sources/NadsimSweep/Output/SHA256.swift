@@ -46,11 +46,16 @@ public struct SHA256 {
   public static func hex(bytes: [UInt8]) -> String {
     var hasher = SHA256()
     hasher.update(bytes)
-    return hasher.finalize().map { byte in
-      let digits = Array("0123456789abcdef")
-      return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-    }.joined()
+    var text = ""
+    text.reserveCapacity(64)
+    for byte in hasher.finalize() {
+      text.append(hexDigits[Int(byte >> 4)])
+      text.append(hexDigits[Int(byte & 15)])
+    }
+    return text
   }
+
+  private static let hexDigits = Array("0123456789abcdef")
 
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,

@@ -19,6 +19,10 @@ public struct SweepPlan {
   public var writeTrajectories: Bool
   /// 1-based shard index and shard count.
   public var shard: (index: Int, count: Int)?
+  /// Columns of the scenario axes in `summary.csv`.
+  public let axisColumns: [String]
+  /// The metric columns: per observable, ``SweepManifest/metricNames`` with their units.
+  public let metricColumns: [SweepManifest.MetricColumn]
 
   /// - Parameters:
   ///   - template: duration, output grid (`everyHours`, required: metrics and trajectories use
@@ -44,6 +48,9 @@ public struct SweepPlan {
       indices.append(i)
     }
     self.observables = indices.isEmpty ? Array(model.observables.indices) : indices
+    let fixedCount = fixed.count, fields = builder.fields
+    axisColumns = design.axes.enumerated().map { a, axis in fields[fixedCount + a].column(for: axis.name) }
+    metricColumns = Self.metricColumns(model: model, observables: self.observables)
     self.population = population
     self.writeTrajectories = writeTrajectories
     if let shard {
@@ -108,15 +115,7 @@ public struct SweepPlan {
     return String(SHA256.hex(text).prefix(16))
   }
 
-  public var observableUnits: [String] { observables.map { model.observables[$0].unit.description } }
-
-  /// Columns of the scenario axes in `summary.csv`.
-  public var axisColumns: [String] {
-    design.axes.map { axis in builder.fields[fixed.count + design.axes.firstIndex(of: axis)!].column(for: axis.name) }
-  }
-
-  /// The metric columns: per observable, ``SweepManifest/metricNames`` with their units.
-  public var metricColumns: [SweepManifest.MetricColumn] {
+  static func metricColumns(model: Model, observables: [Int]) -> [SweepManifest.MetricColumn] {
     var columns: [SweepManifest.MetricColumn] = []
     for o in observables {
       let observable = model.observables[o]
