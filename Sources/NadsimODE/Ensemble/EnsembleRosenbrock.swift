@@ -58,7 +58,7 @@ public final class EnsembleRosenbrock {
     let stages = tableau.stages
     stifflyAccurate = stages > 1 && tableau.b[stages - 1] == 1
       && (0..<(stages - 1)).allSatisfy { tableau.b[$0] == tableau.a[(stages - 1) * stages + $0] }
-    let count = n * (8 + s) + n * n
+    let count = n * (8 + s)
     block = .allocate(capacity: count)
     block.initialize(repeating: .zero, count: count)
     var next = block
@@ -75,8 +75,8 @@ public final class EnsembleRosenbrock {
     scratch = take(n)
     error = take(n)
     k = take(n * s)
-    jacobian = take(n * n)
     lu = LaneLU(dimension: n)
+    jacobian = lu.jacobian
     for l in 0..<EnsembleSystem.lanes {
       let tolerances = options.tolerances.count == EnsembleSystem.lanes ? options.tolerances[l] : options.tolerances[0]
       let (r, a) = tolerances.expanded(dimension: n)
@@ -204,7 +204,7 @@ public final class EnsembleRosenbrock {
         stats.jacobianEvaluations += 1
         jacobianCurrent = true
       }
-      let factored = lu.factor(jacobian: jacobian, diagonal: 1 / (step * gamma), needed: running)
+      let factored = lu.factor(diagonal: Lanes(repeating: 1 / (step * gamma)), needed: running)
       rhsCalls += stages(t: t, step: step)
 
       // Solution and per-lane error norms.

@@ -33,13 +33,17 @@ public typealias LaneMask = SIMDMask<SIMD4<Int64>>
 /// §14.1); it is not backward stable in the strict sense, which a Rosenbrock stage, itself an
 /// approximation of a Newton step, does not need. Fallback lanes get their inverse column by column
 /// from their pivoted factors.
-final class LaneLU {
+final class LaneLU: LaneLinearSolver {
   typealias Lanes = SIMD4<Double>
   /// Threshold of the pivot test. With τ = 0.1 the growth per elimination step is at most
   /// 1 + 1/τ = 11 (partial pivoting: 2).
   static let threshold = 0.1
 
   let n: Int
+  var structure: MatrixStructure { .dense }
+  /// J, n×n column-major with SIMD4 entries, written by the caller before each ``factor``.
+  let jacobian: UnsafeMutablePointer<Lanes>
+  var jacobianCount: Int { n * n }
   /// The factors, column-major with SIMD4 entries: L strictly below the diagonal (unit diagonal
   /// implied), U on and above it.
   let lu: UnsafeMutablePointer<Lanes>
@@ -59,6 +63,8 @@ final class LaneLU {
 
   init(dimension n: Int) {
     self.n = n
+    jacobian = .allocate(capacity: n * n)
+    jacobian.initialize(repeating: .zero, count: n * n)
     lu = .allocate(capacity: n * n)
     lu.initialize(repeating: .zero, count: n * n)
     inverseDiagonal = .allocate(capacity: n)
@@ -74,6 +80,7 @@ final class LaneLU {
   }
 
   deinit {
+    jacobian.deallocate()
     lu.deallocate()
     inverseDiagonal.deallocate()
     inverse.deallocate()
@@ -87,12 +94,12 @@ final class LaneLU {
   /// factorisation succeeded: the fast path passed the pivot test, or the scalar fallback found the
   /// matrix non-singular (a lane with non-finite entries may still "succeed"; its solutions are then
   /// not finite, which the integrator detects).
-  func factor(jacobian J: UnsafePointer<Lanes>, diagonal d: Double, needed: LaneMask) -> LaneMask {
+  func factor(diagonal d: Lanes, needed: LaneMask) -> LaneMask {
     factorizations += 1
     let n = self.n
+    let J = jacobian
     for e in 0..<(n * n) { lu[e] = -J[e] }
-    let shift = Lanes(repeating: d)
-    for i in 0..<n { lu[i + i * n] += shift }
+    for i in 0..<n { lu[i + i * n] += d }
 
     var passed = LaneMask(repeating: true)
     let tau = Lanes(repeating: Self.threshold)
@@ -139,7 +146,7 @@ final class LaneLU {
       }
       for l in 0..<EnsembleSystem.lanes where fallbackLanes[l] {
         for e in 0..<(n * n) { laneMatrix[e] = J[e][l] }
-        succeeded[l] = scalar[l].factor(jacobian: laneMatrix, diagonal: d, scale: 1)
+        succeeded[l] = scalar[l].factor(jacobian: laneMatrix, diagonal: d[l], scale: 1)
         fallbackFactorizations += 1
         // This lane's inverse, column by column, from the pivoted factors.
         for c in 0..<n {
