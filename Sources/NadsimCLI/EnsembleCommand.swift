@@ -17,10 +17,10 @@ struct EnsembleCommand: ParsableCommand {
       scenario. FINAL.csv gets `sample,<species>` with each scenario's state at --until (in the \
       model's time unit), rows in the order of SETS.csv; it does not depend on --jobs.
 
-      --method ensemble (default) advances four scenarios at a time with SIMD lanes (Rodas5P); a \
-      scenario whose lane fails is solved again alone with rodas5p. Any other method (rodas5p, \
-      bdf, ...) solves the scenarios one at a time. Batches of four consecutive rows go to the \
-      --jobs threads round-robin.
+      --method ensemble (default) solves four scenarios at a time in SIMD lanes (Rodas5P), each \
+      lane with its own steps; a lane that finishes takes the next row. A scenario whose lane \
+      fails is solved again alone with rodas5p. Any other method (rodas5p, bdf, ...) solves the \
+      scenarios one at a time. Rows go to the --jobs threads one at a time, as they ask.
 
       One JSON line on stdout: method, solves, jobs, best_seconds (the fastest of --repeats runs \
       of all solves, without reading files or compiling), solves_per_second, failed, rescued.
@@ -82,8 +82,7 @@ struct EnsembleCommand: ParsableCommand {
     let tolerances = Tolerances(relative: rtol[0], absolute: atol[0])
 
     let scenarioCount = sets.constants.count
-    let batchCount = (scenarioCount + EnsembleSystem.lanes - 1) / EnsembleSystem.lanes
-    let jobCount = min(jobs, batchCount)
+    let jobCount = max(1, min(jobs, scenarioCount))
     let workers: [EnsembleWorker]
     do {
       workers = try (0..<jobCount).map { _ in
@@ -107,14 +106,11 @@ struct EnsembleCommand: ParsableCommand {
           rescued.withUnsafeMutableBufferPointer { rescued in
             let output = EnsembleOutput(finals: finals.baseAddress!, codes: codes.baseAddress!,
                                         rescued: rescued.baseAddress!)
+            // Rows are handed out one at a time to whichever thread asks first; each row's result
+            // depends only on the row, so the output does not depend on the order.
+            let queue = RowQueue(count: scenarioCount)
             DispatchQueue.concurrentPerform(iterations: jobCount) { job in
-              // Fixed assignment: batch b (rows 4b…4b+3) belongs to job b mod jobCount.
-              var batch = job
-              while batch < batchCount {
-                let rows = (batch * EnsembleSystem.lanes)..<min((batch + 1) * EnsembleSystem.lanes, scenarioCount)
-                workers[job].solve(rows: rows, constants: sets.constants, y0: y0, tEnd: tEnd[0], into: output)
-                batch += jobCount
-              }
+              workers[job].solve(queue, constants: sets.constants, y0: y0, tEnd: tEnd[0], into: output)
             }
           }
         }
@@ -141,6 +137,21 @@ struct EnsembleCommand: ParsableCommand {
       + "\"lu_factorizations\":\(totals.luFactorizations),\"pivoting_fallbacks\":\(workers.map(\.fallbacks).reduce(0, +))}\n"
     FileHandle.standardOutput.write(Data(line.utf8))
     if failed > 0 { throw ExitCode(1) }
+  }
+}
+
+/// Hands out row numbers 0..<count, each once, to any number of threads.
+final class RowQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var nextRow = 0
+  let count: Int
+  init(count: Int) { self.count = count }
+  func next() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard nextRow < count else { return nil }
+    nextRow += 1
+    return nextRow - 1
   }
 }
 
@@ -184,30 +195,57 @@ private final class EnsembleWorker: @unchecked Sendable {
 
   deinit { inputs.deallocate() }
 
-  func solve(rows: Range<Int>, constants: [[Double]], y0: [Double], tEnd: Double, into output: EnsembleOutput) {
-    let n = compiled.stateCount
+  func solve(_ queue: RowQueue, constants: [[Double]], y0: [Double], tEnd: Double, into output: EnsembleOutput) {
     if let (model, integrator) = ensemble {
-      model.setConstants(Array(constants[rows]))
-      let solution = integrator.solve(from: 0, y0: Array(repeating: y0, count: rows.count),
-                                      to: Array(repeating: tEnd, count: rows.count))
-      statistics = statistics.merged(with: solution.statistics)
-      fallbacks += solution.pivotingFallbacks
-      for (lane, row) in rows.enumerated() {
-        if solution.returnCodes[lane].isSuccess {
+      let workload = Workload(queue: queue, model: model, constants: constants, y0: y0, tEnd: tEnd)
+      workload.onFinish = { row, result in
+        self.statistics = self.statistics.merged(with: result.statistics)
+        self.fallbacks += result.pivotingFallbacks
+        if result.returnCode.isSuccess {
           output.codes[row] = .success
           output.rescued[row] = false
-          for i in 0..<n { output.finals[row * n + i] = solution.finalStates[lane][i] }
+          for i in 0..<result.finalState.count { output.finals[row * result.finalState.count + i] = result.finalState[i] }
         } else {
           output.rescued[row] = true
-          solveAlone(row: row, constants: constants[row], y0: y0, tEnd: tEnd, into: output)
+          self.solveAlone(row: row, constants: constants[row], y0: y0, tEnd: tEnd, into: output)
         }
       }
+      integrator.run(workload)
     } else {
-      for row in rows {
+      while let row = queue.next() {
         output.rescued[row] = false
         solveAlone(row: row, constants: constants[row], y0: y0, tEnd: tEnd, into: output)
       }
     }
+  }
+
+  /// Rows from the queue as ensemble tasks, each from the same initial state to tEnd.
+  private final class Workload: EnsembleWorkload {
+    let queue: RowQueue
+    let model: ModelEnsemble
+    let constants: [[Double]]
+    let y0: [Double]
+    let tEnd: Double
+    var onFinish: (Int, LaneResult) -> Void = { _, _ in }
+
+    init(queue: RowQueue, model: ModelEnsemble, constants: [[Double]], y0: [Double], tEnd: Double) {
+      self.queue = queue
+      self.model = model
+      self.constants = constants
+      self.y0 = y0
+      self.tEnd = tEnd
+    }
+
+    func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
+      guard let row = queue.next() else { return nil }
+      model.setConstants(constants[row], lane: lane)
+      for i in y0.indices { state[i] = y0[i] }
+      return LaneTask(id: row, t0: 0, tEnd: tEnd)
+    }
+
+    func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {}
+    func save(_ task: LaneTask, index: Int, time: Double, state: UnsafePointer<Double>) {}
+    func finish(_ task: LaneTask, lane: Int, result: LaneResult) { onFinish(task.id, result) }
   }
 
   private func solveAlone(row: Int, constants: [Double], y0: [Double], tEnd: Double, into output: EnsembleOutput) {

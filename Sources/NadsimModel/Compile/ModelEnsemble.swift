@@ -1,14 +1,17 @@
+import NadsimLinearAlgebra
 import NadsimODE
 
 /// A compiled model as an ``EnsembleSystem``: four scenarios (lanes) with their own constants,
-/// evaluated together by the evaluators' lane entry points (`evaluate(lanes: 4, …)`, whose
-/// lane-contiguous layout — input i of lane l at `inputs[4i + l]` — is exactly one SIMD4 per input
-/// slot, so the ensemble integrator's state is copied in without reshuffling and the outputs land
-/// directly in its lane-interleaved storage).
+/// times and infusion inputs, evaluated together by the evaluators' lane entry points
+/// (`evaluate(lanes: 4, …)`, whose lane-contiguous layout — input i of lane l at `inputs[4i + l]`
+/// — is exactly one SIMD4 per input slot, so the ensemble integrator's state is copied in without
+/// reshuffling and the outputs land directly in its lane-interleaved storage).
 ///
-/// Set the scenarios' constants with ``setConstants(_:)`` before each batch; the system and an
-/// integrator built on it can be reused for any number of batches. Infusion inputs are zero (no
-/// dosing: doses would need per-lane stop times). Not thread-safe: one per thread.
+/// The Jacobian keeps the compiled model's layout: sparse (its pattern) when the compiled model
+/// chose the sparse LU, dense otherwise. Give each lane its scenario with
+/// ``setConstants(_:lane:)`` (and ``infusionRates(lane:)`` for doses) before it runs; the system
+/// and an integrator built on it can be reused for any number of scenarios. Not thread-safe: one
+/// per thread.
 public final class ModelEnsemble {
   public let compiled: CompiledModel
   public let system: EnsembleSystem
@@ -23,19 +26,27 @@ public final class ModelEnsemble {
     let rawInputs = UnsafeRawPointer(inputs).assumingMemoryBound(to: Double.self)
     let rawValues = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Double.self)
     let rhs = compiled.rhs, jacobian = compiled.jacobian
-    let positions = compiled.jacobianEntries.map { $0.row + $0.column * n }
+    let structure: MatrixStructure
+    let positions: [Int]
+    if case .sparse(let pattern) = compiled.jacobianStructure {
+      structure = .sparse(pattern)
+      positions = compiled.jacobianEntries.map { pattern.position($0.row, $0.column)! }
+    } else {
+      structure = .dense
+      positions = compiled.jacobianEntries.map { $0.row + $0.column * n }
+    }
     let lanes = EnsembleSystem.lanes
     system = EnsembleSystem(
-      dimension: n, isAutonomous: compiled.isAutonomous,
+      dimension: n, isAutonomous: compiled.isAutonomous, jacobianStructure: structure,
       rhs: { t, y, dy in
-        inputs[0] = SIMD4(repeating: t)
+        inputs[0] = t
         for i in 0..<n { inputs[1 + i] = y[i] }
         rhs.evaluate(lanes: lanes, inputs: rawInputs,
                      outputs: UnsafeMutableRawPointer(dy).assumingMemoryBound(to: Double.self))
       },
       jacobian: { t, y, J in
         _ = storage
-        inputs[0] = SIMD4(repeating: t)
+        inputs[0] = t
         for i in 0..<n { inputs[1 + i] = y[i] }
         jacobian.evaluate(lanes: lanes, inputs: rawInputs, outputs: rawValues)
         positions.withUnsafeBufferPointer { positions in
@@ -45,14 +56,25 @@ public final class ModelEnsemble {
   }
 
   /// Gives lane l the constants `constants[l]` (``Model/constantNames`` order, as
-  /// ``ScenarioConstants/values``); 1…4 sets, lanes beyond them repeat the first.
+  /// ``ScenarioConstants/values``); 1…4 sets, lanes beyond them repeat the first. Infusion inputs
+  /// are set to zero.
   public func setConstants(_ constants: [[Double]]) {
+    precondition((1...EnsembleSystem.lanes).contains(constants.count))
+    for l in 0..<EnsembleSystem.lanes { setConstants(constants[l < constants.count ? l : 0], lane: l) }
+  }
+
+  /// Gives lane `lane` the constants of one scenario and zero infusion inputs.
+  public func setConstants(_ values: [Double], lane: Int) {
     let n = compiled.stateCount, m = compiled.constantCount
-    precondition((1...EnsembleSystem.lanes).contains(constants.count) && constants.allSatisfy { $0.count == m })
-    for l in 0..<EnsembleSystem.lanes {
-      let values = constants[l < constants.count ? l : 0]
-      for k in 0..<m { storage.inputs[1 + n + k][l] = values[k] }
-    }
+    precondition(values.count == m && (0..<EnsembleSystem.lanes).contains(lane))
+    for k in 0..<m { storage.inputs[1 + n + k][lane] = values[k] }
+    for k in 0..<n { storage.inputs[1 + n + m + k][lane] = 0 }
+  }
+
+  /// Lane `lane`'s infusion inputs (n values, one per species, in working units per model time
+  /// unit), to change at dose times. Valid while the ensemble lives; use on its thread only.
+  public func infusionRates(lane: Int) -> InfusionInputs {
+    InfusionInputs(base: storage.inputs + 1 + compiled.stateCount + compiled.constantCount, lane: lane)
   }
 
   /// Owns the lane-contiguous inputs and the Jacobian values for the closures' lifetime.
@@ -69,5 +91,15 @@ public final class ModelEnsemble {
       inputs.deallocate()
       values.deallocate()
     }
+  }
+}
+
+/// One lane's infusion inputs inside a ``ModelEnsemble`` (species i's rate at index i).
+public struct InfusionInputs {
+  let base: UnsafeMutablePointer<SIMD4<Double>>
+  let lane: Int
+  public subscript(i: Int) -> Double {
+    get { base[i][lane] }
+    nonmutating set { base[i][lane] = newValue }
   }
 }

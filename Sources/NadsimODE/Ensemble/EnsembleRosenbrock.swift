@@ -1,29 +1,32 @@
 import Foundation
+import NadsimLinearAlgebra
 
 /// A Rosenbrock method (Rodas5P by default, the same ``RosenbrockTableau`` the scalar
-/// ``RosenbrockStepper`` uses) advancing four scenarios of one model in lockstep, with SIMD4 lanes
-/// across scenarios: every vector operation, the Jacobian, the LU of I/(hγ) − J (``LaneLU``) and
-/// the triangular solves work on four lanes at once.
+/// ``RosenbrockStepper`` uses) that solves many scenarios of one model four at a time, with SIMD4
+/// lanes across scenarios: every vector operation, the right-hand side, the Jacobian, the LU of
+/// I/(hγ) − J (``LaneLU`` or ``LaneSparseLU``) and the solves work on four lanes at once.
 ///
-/// Step sharing. All running lanes take the same steps (one t for the batch, so the model's
-/// right-hand side is called once per stage for four scenarios):
-/// - each lane has its own error norm, with its own tolerances, and its own PI controller memory;
-/// - an attempt is accepted only if every running lane's error norm is ≤ 1, so every lane meets
-///   its own accuracy requirement on every step (it may take more and smaller steps than alone,
-///   never larger ones than its own error test allows);
-/// - the next step is the smallest of the running lanes' proposals (after a rejection: the
-///   smallest proposal of the lanes that failed the test).
+/// Lanes are independent integrations. Each lane has its own time, step size, tolerances, PI
+/// controller, stop and save times and counters; one pass of the loop makes one step attempt in
+/// every busy lane, each with its own h (the matrix I/(hγ) − J is per lane anyway):
+/// - a lane whose attempt passes its own error test moves on; a lane that fails it retries with
+///   a smaller h while the others move on, so no lane waits for another or takes smaller steps
+///   because of another;
+/// - a lane that reaches its end hands its result to the ``EnsembleWorkload`` and takes the next
+///   task at once, so lanes stay busy until the work runs out;
+/// - stops (doses) end a step exactly and the workload may change the lane's state there; save
+///   times are served by the method's dense output, without shortening steps.
 ///
-/// Masking. Each lane may have its own end time. A lane that reaches it is frozen: its state is no
-/// longer updated, its errors are ignored, and the batch goes on with the others (steps land
-/// exactly on each lane's end). A lane whose values are not finite, whose matrix is singular, or
-/// which keeps causing rejections is marked failed and frozen in the same way; its last accepted
-/// state and the time are reported, and callers may solve it again alone with the scalar
-/// ``Integrator``. Frozen lanes are still computed (SIMD lanes cost nothing extra) but nothing
-/// they produce is looked at.
+/// Every step the right-hand side and Jacobian are evaluated for all four lanes; a lane whose last
+/// attempt was rejected gets the same values again (same t and y, so bit-identical), which costs
+/// nothing extra in SIMD. Lane arithmetic never mixes lanes, so a task's result does not depend on
+/// which lane it ran in or on its neighbours: runs are reproducible whatever the batching or the
+/// number of threads.
 ///
-/// Dense output and events are not provided; states can be saved at given times, which the steps
-/// land on.
+/// Failure is per lane: non-finite values (the step is cut by 4, 12 times at most), a matrix the
+/// solver cannot factorise, more than ``EnsembleOptions/maxConsecutiveRejections`` rejections in a
+/// row, a step lost in the rounding of t, or ``EnsembleOptions/maxSteps`` attempts end that task
+/// with its return code and last accepted state; the other lanes go on.
 public final class EnsembleRosenbrock {
   typealias Lanes = SIMD4<Double>
   public let system: EnsembleSystem
@@ -45,8 +48,9 @@ public final class EnsembleRosenbrock {
   private let scratch: UnsafeMutablePointer<Lanes>
   private let error: UnsafeMutablePointer<Lanes>
   private let k: UnsafeMutablePointer<Lanes>
-  private let jacobian: UnsafeMutablePointer<Lanes>
-  private let lu: LaneLU
+  private let denseK: UnsafeMutablePointer<Lanes>
+  private let laneState: UnsafeMutablePointer<Double>
+  private let lu: LaneLinearSolver
 
   public init(system: EnsembleSystem, options: EnsembleOptions = EnsembleOptions(),
               tableau: RosenbrockTableau = .rodas5P) {
@@ -58,7 +62,8 @@ public final class EnsembleRosenbrock {
     let stages = tableau.stages
     stifflyAccurate = stages > 1 && tableau.b[stages - 1] == 1
       && (0..<(stages - 1)).allSatisfy { tableau.b[$0] == tableau.a[(stages - 1) * stages + $0] }
-    let count = n * (8 + s)
+    let q = max(tableau.dense.count, 1)
+    let count = n * (8 + s + q)
     block = .allocate(capacity: count)
     block.initialize(repeating: .zero, count: count)
     var next = block
@@ -75,139 +80,158 @@ public final class EnsembleRosenbrock {
     scratch = take(n)
     error = take(n)
     k = take(n * s)
-    lu = LaneLU(dimension: n)
-    jacobian = lu.jacobian
-    for l in 0..<EnsembleSystem.lanes {
-      let tolerances = options.tolerances.count == EnsembleSystem.lanes ? options.tolerances[l] : options.tolerances[0]
-      let (r, a) = tolerances.expanded(dimension: n)
-      for i in 0..<n {
-        rtol[i][l] = r[i]
-        atol[i][l] = a[i]
-      }
-    }
+    denseK = take(n * q)
+    laneState = .allocate(capacity: n)
+    laneState.initialize(repeating: 0, count: n)
+    lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
   }
 
-  deinit { block.deallocate() }
+  deinit {
+    block.deallocate()
+    laneState.deallocate()
+  }
 
-  /// Integrates 1…4 scenarios from the shared t0 to their own end times. `y0` has one state per
-  /// scenario (n values); lanes beyond `y0.count` are unused (they copy the first scenario and are
-  /// frozen from the start). The system's lanes must hold the scenarios in the same order.
-  public func solve(from t0: Double, y0: [[Double]], to tEnd: [Double]) -> EnsembleSolution {
-    let lanes = EnsembleSystem.lanes
-    let count = y0.count
-    precondition((1...lanes).contains(count) && tEnd.count == count, "1…4 scenarios, one end time each")
-    let saveTimes = options.saveTimes
-    var solution = EnsembleSolution(dimension: n, lanes: count, saveCount: saveTimes.count)
-    var running = LaneMask(repeating: false)
-    var ends = Lanes(repeating: .infinity)
-    let toleranceProblem = options.tolerances.count == 1 || options.tolerances.count == lanes
-      ? options.tolerances.lazy.compactMap { $0.problem(dimension: self.n) }.first
-      : "give one set of tolerances or one per lane"
-    for l in 0..<lanes {
-      let source = l < count ? l : 0
-      for i in 0..<n { y[i][l] = y0[source].count == n ? y0[source][i] : 0 }
-    }
-    for l in 0..<count {
-      let why: String?
-      if y0[l].count != n { why = "initial state has \(y0[l].count) values; the system has \(n) states" }
-      else if let bad = y0[l].firstIndex(where: { !$0.isFinite }) { why = "initial state y\(bad + 1) is not finite" }
-      else if !(t0.isFinite && tEnd[l].isFinite && tEnd[l] > t0) { why = "final time \(tEnd[l]) must be finite and after \(t0)" }
-      else if let toleranceProblem { why = toleranceProblem }
-      else if options.maxSteps <= 0 { why = "maxSteps must be positive" }
-      else { why = nil }
-      if let why {
-        solution.returnCodes[l] = .invalidInput(why)
-        solution.finalTimes[l] = t0
-      } else {
-        running[l] = true
-        ends[l] = tEnd[l]
-      }
-    }
-
-    var stats = SolverStatistics()
-    var rhsCalls = 0
-    // The LU's counters run over the integrator's lifetime; this solve reports its own share.
-    let baseline = (lu.factorizations, lu.solves, lu.fallbackFactorizations)
-    var t = t0
-    func freeze(_ l: Int, _ code: ReturnCode) {
-      solution.returnCodes[l] = code
-      solution.finalTimes[l] = t
-      running[l] = false
-    }
-
-    // Save times in increasing order; t0 itself is recorded now.
-    let saveOrder = saveTimes.indices.sorted { saveTimes[$0] < saveTimes[$1] }
+  /// Per-lane bookkeeping of the task it runs.
+  private struct Lane {
+    var task: LaneTask?
+    var t = 0.0
+    var h = 0.0
+    var step = 0.0
+    var landsOnStop = false
+    var controller = PIController(beta1: 0.7, beta2: 0.4, safety: 0.9, minFactor: 0.2, maxFactor: 6)
+    var nextStop = 0
     var nextSave = 0
-    func recordSaves(upTo time: Double) {
-      while nextSave < saveOrder.count && saveTimes[saveOrder[nextSave]] <= time {
-        let index = saveOrder[nextSave]
-        if saveTimes[index] == time {
-          for l in 0..<count where running[l] {
-            for i in 0..<n { solution.saved[l][index * n + i] = y[i][l] }
-          }
-        }
-        nextSave += 1
-      }
-    }
+    var needsStart = false
+    var nonFiniteRun = 0
+    var rejectionRun = 0
+    var nonFiniteSinceErrorTest = false
+    var statistics = SolverStatistics()
+    var fallbacks = 0
+  }
 
-    if any(running) {
-      system.rhs(t, y, f0)
-      rhsCalls += 1
-      let bad = running .& .!finiteLanes(f0)
-      for l in 0..<count where bad[l] { freeze(l, .rhsNotFinite(t: t)) }
-      recordSaves(upTo: t)
-    }
-    var h = any(running) ? initialStep(t0: t0, running: running, ends: ends) : 0
-    stats.initialStepSize = h
-    if any(running) && options.initialStep <= 0 { rhsCalls += 1 }
-
-    var controllers = [PIController](
-      repeating: PIController(beta1: 0.7, beta2: 0.4, safety: 0.9, minFactor: 0.2, maxFactor: 6), count: lanes)
-    var trial = controllers  // reused: copying elements into it does not allocate
-    var nonFiniteRun = [Int](repeating: 0, count: lanes)
-    var rejectionRun = [Int](repeating: 0, count: lanes)
-    var blamed = LaneMask(repeating: false)
-    var blamedNonFinite = LaneMask(repeating: false)
-    var f0Current = true
-    var jacobianCurrent = false
+  /// Solves every task `workload` hands out, four lanes at a time, until it has no more.
+  public func run(_ workload: EnsembleWorkload) {
+    let lanes = EnsembleSystem.lanes
+    var lane = [Lane](repeating: Lane(), count: lanes)
+    var busy = LaneMask(repeating: false)
+    /// Lanes the workload has no more tasks for.
+    var exhausted = LaneMask(repeating: false)
     let gamma = tableau.gamma
 
-    while any(running) {
-      if stats.steps >= options.maxSteps {
-        for l in 0..<count where running[l] { freeze(l, .maxStepsReached(t: t, maxSteps: options.maxSteps)) }
-        break
-      }
-      var limit = Double.infinity
-      for l in 0..<lanes where running[l] { limit = min(limit, ends[l]) }
-      if nextSave < saveOrder.count { limit = min(limit, saveTimes[saveOrder[nextSave]]) }
-      let (step, landsOnLimit) = clippedToLimit(h, t: t, limit: limit)
-      if isLostInRounding(step, at: t) {
-        // The step shrank to nothing: the lanes that caused the last rejections fail; the others
-        // go on (the controller grows h again by up to 6× per accepted step).
-        let culprits = any(blamed .& running) ? blamed .& running : running
-        for l in 0..<count where culprits[l] {
-          freeze(l, blamedNonFinite[l] ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+    func finish(_ l: Int, _ code: ReturnCode) {
+      guard let task = lane[l].task else { return }
+      for i in 0..<n { laneState[i] = y[i][l] }
+      var stats = lane[l].statistics
+      stats.lastOrder = tableau.order
+      workload.finish(task, lane: l, result: LaneResult(
+        returnCode: code, finalTime: lane[l].t, finalState: Array(UnsafeBufferPointer(start: laneState, count: n)),
+        statistics: stats, pivotingFallbacks: lane[l].fallbacks))
+      lane[l].task = nil
+      busy[l] = false
+    }
+
+    /// Gives idle lanes their next tasks (checking them as the scalar solver checks its input).
+    func refill() {
+      for l in 0..<lanes where !busy[l] && !exhausted[l] {
+        while !exhausted[l] && !busy[l] {
+          guard let task = workload.start(lane: l, state: laneState) else {
+            exhausted[l] = true
+            break
+          }
+          lane[l] = Lane()
+          lane[l].task = task
+          lane[l].t = task.t0
+          let tolerances = task.tolerances ?? options.tolerances[0]
+          let why: String?
+          if let bad = (0..<n).first(where: { !laneState[$0].isFinite }) { why = "initial state y\(bad + 1) is not finite" }
+          else if !(task.t0.isFinite && task.tEnd.isFinite && task.tEnd > task.t0) {
+            why = "final time \(task.tEnd) must be finite and after \(task.t0)"
+          } else if let problem = tolerances.problem(dimension: n) { why = problem }
+          else if options.maxSteps <= 0 { why = "maxSteps must be positive" }
+          else { why = nil }
+          for i in 0..<n { y[i][l] = laneState[i] }
+          if let why {
+            busy[l] = true
+            finish(l, .invalidInput(why))
+            continue
+          }
+          let (r, a) = tolerances.expanded(dimension: n)
+          for i in 0..<n {
+            rtol[i][l] = r[i]
+            atol[i][l] = a[i]
+          }
+          while lane[l].nextStop < task.stops.count && task.stops[lane[l].nextStop] <= task.t0 { lane[l].nextStop += 1 }
+          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] < task.t0 {
+            lane[l].nextSave += 1
+          }
+          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] == task.t0 {
+            workload.save(task, index: lane[l].nextSave, time: task.t0, state: laneState)
+            lane[l].nextSave += 1
+          }
+          lane[l].needsStart = true
+          busy[l] = true
         }
-        blamed = LaneMask(repeating: false)
-        h = max(h, 1e3 * 16 * t.ulp.magnitude)
+      }
+    }
+
+    refill()
+    while any(busy) {
+      var times = Lanes.zero
+      for l in 0..<lanes { times[l] = lane[l].t }
+
+      // f(t, y) in every lane (rejected lanes get the value they had: same t and y).
+      system.rhs(times, y, f0)
+      let f0Finite = finiteLanes(f0)
+      for l in 0..<lanes where busy[l] {
+        lane[l].statistics.rhsEvaluations += 1
+        if !f0Finite[l] { finish(l, .rhsNotFinite(t: lane[l].t)) }
+      }
+
+      // Starting steps of new tasks, and of tasks that just passed a stop.
+      var starting = LaneMask(repeating: false)
+      for l in 0..<lanes where busy[l] && lane[l].needsStart { starting[l] = true }
+      if any(starting) { startingSteps(starting, times: times, lanes: &lane) }
+
+      // This attempt's step in each lane, clipped to its next stop or end.
+      var steps = Lanes(repeating: 1)
+      for l in 0..<lanes where busy[l] {
+        let task = lane[l].task!
+        let limit = lane[l].nextStop < task.stops.count ? task.stops[lane[l].nextStop] : task.tEnd
+        let (step, lands) = clippedToLimit(lane[l].h, t: lane[l].t, limit: limit)
+        if isLostInRounding(step, at: lane[l].t) {
+          finish(l, lane[l].nonFiniteSinceErrorTest ? .rhsNotFinite(t: lane[l].t) : .stepSizeUnderflow(t: lane[l].t))
+          continue
+        }
+        if lane[l].statistics.steps >= options.maxSteps {
+          finish(l, .maxStepsReached(t: lane[l].t, maxSteps: options.maxSteps))
+          continue
+        }
+        lane[l].step = step
+        lane[l].landsOnStop = lands
+        lane[l].statistics.steps += 1
+        steps[l] = step
+      }
+      if !any(busy) {
+        refill()
         continue
       }
-      stats.steps += 1
 
-      if !f0Current {
-        system.rhs(t, y, f0)
-        rhsCalls += 1
-        f0Current = true
+      evaluateJacobian(times: times, steps: steps)
+      let diagonal = 1 / (steps * Lanes(repeating: gamma))
+      let factored = lu.factor(diagonal: diagonal, needed: busy)
+      let fellBack = lu.fallbackLanes
+      stages(times: times, steps: steps)
+      for l in 0..<lanes where busy[l] {
+        lane[l].statistics.jacobianEvaluations += 1
+        if system.jacobian == nil { lane[l].statistics.rhsEvaluations += n }
+        if !system.isAutonomous { lane[l].statistics.rhsEvaluations += 1 }
+        lane[l].statistics.luFactorizations += 1
+        lane[l].statistics.linearSolves += s
+        lane[l].statistics.rhsEvaluations += s - 1
+        if fellBack[l] { lane[l].fallbacks += 1 }
       }
-      if !jacobianCurrent {
-        evaluateJacobian(t: t, step: step, rhsCalls: &rhsCalls)
-        stats.jacobianEvaluations += 1
-        jacobianCurrent = true
-      }
-      let factored = lu.factor(diagonal: Lanes(repeating: 1 / (step * gamma)), needed: running)
-      rhsCalls += stages(t: t, step: step)
 
-      // Solution and per-lane error norms.
+      // Solution (into `argument`) and per-lane error norms.
       for m in 0..<n { error[m] = .zero }
       if stifflyAccurate {
         // `argument` still holds the last stage's argument y₀ + Σⱼ<ₛ a_sⱼ kⱼ.
@@ -230,89 +254,94 @@ public final class EnsembleRosenbrock {
       }
       let norms = errorNorms()
       let finite = factored .& finiteLanes(argument) .& (norms .< Lanes(repeating: .infinity))
-      let nonFinite = running .& .!finite
-      if any(nonFinite) {
-        // As the scalar stepper: cut h by 4, give up on a lane after 12 such attempts in a row.
-        stats.rejectedSteps += 1
-        for l in 0..<lanes where running[l] {
-          if nonFinite[l] {
-            nonFiniteRun[l] += 1
-            if nonFiniteRun[l] > 12 && l < count { freeze(l, .rhsNotFinite(t: t)) }
+
+      var accepted = LaneMask(repeating: false)
+      for l in 0..<lanes where busy[l] {
+        if !finite[l] {
+          // As the scalar stepper: cut h by 4, give up after 12 such attempts in a row.
+          lane[l].statistics.rejectedSteps += 1
+          lane[l].nonFiniteRun += 1
+          lane[l].nonFiniteSinceErrorTest = true
+          if lane[l].nonFiniteRun > 12 {
+            finish(l, .rhsNotFinite(t: lane[l].t))
           } else {
-            nonFiniteRun[l] = 0
+            lane[l].h = lane[l].step * 0.25
           }
+          continue
         }
-        blamed = nonFinite
-        blamedNonFinite = nonFinite
-        // When the offending lanes were just frozen, the others' attempt was fine: retry as is.
-        h = any(nonFinite .& running) ? step * 0.25 : step
-        continue
+        lane[l].nonFiniteRun = 0
+        let (accept, factor) = lane[l].controller.decide(error: norms[l], order: tableau.embeddedOrder)
+        lane[l].nonFiniteSinceErrorTest = false
+        if !accept {
+          lane[l].statistics.rejectedSteps += 1
+          lane[l].statistics.errorTestFailures += 1
+          lane[l].rejectionRun += 1
+          lane[l].h = lane[l].step * factor
+          if lane[l].rejectionRun > options.maxConsecutiveRejections { finish(l, .stepSizeUnderflow(t: lane[l].t)) }
+          continue
+        }
+        lane[l].rejectionRun = 0
+        lane[l].statistics.acceptedSteps += 1
+        lane[l].statistics.lastStepSize = lane[l].step
+        lane[l].h = min(lane[l].step * factor, options.maxStepSize)
+        accepted[l] = true
       }
-      for l in 0..<lanes where running[l] { nonFiniteRun[l] = 0 }
+      guard any(accepted) else { continue }
 
-      for l in 0..<lanes { trial[l] = controllers[l] }
-      var rejecting = LaneMask(repeating: false)
-      var acceptFactor = Double.infinity
-      var rejectFactor = Double.infinity
-      for l in 0..<lanes where running[l] {
-        let (accept, factor) = trial[l].decide(error: norms[l], order: tableau.embeddedOrder)
-        if accept {
-          acceptFactor = min(acceptFactor, factor)
+      // Save times inside the accepted steps, from the dense output (y still holds y₀).
+      var denseReady = false
+      for l in 0..<lanes where accepted[l] {
+        let task = lane[l].task!
+        let t = lane[l].t, step = lane[l].step
+        let tNew = lane[l].landsOnStop ? limitOf(lane[l]) : t + step
+        while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] <= tNew {
+          if !denseReady {
+            prepareDenseOutput()
+            denseReady = true
+          }
+          let time = task.saveTimes[lane[l].nextSave]
+          interpolate(lane: l, theta: time == tNew ? 1 : (time - t) / step)
+          workload.save(task, index: lane[l].nextSave, time: time, state: laneState)
+          lane[l].nextSave += 1
+        }
+      }
+      for m in 0..<n { y[m].replace(with: argument[m], where: accepted) }
+      for l in 0..<lanes where accepted[l] {
+        let task = lane[l].task!
+        if lane[l].landsOnStop {
+          let limit = limitOf(lane[l])
+          lane[l].t = limit
+          if lane[l].nextStop < task.stops.count {
+            lane[l].nextStop += 1
+            for i in 0..<n { laneState[i] = y[i][l] }
+            workload.stop(task, lane: l, at: limit, state: laneState)
+            for i in 0..<n { y[i][l] = laneState[i] }
+            lane[l].statistics.restarts += 1
+            // As the scalar integrator's restart: forget the error history, keep the proposed h.
+            lane[l].controller.reset()
+          } else {
+            finish(l, .success)
+          }
         } else {
-          rejecting[l] = true
-          rejectFactor = min(rejectFactor, factor)
+          lane[l].t = t(lane[l])
         }
       }
-      if any(rejecting) {
-        stats.rejectedSteps += 1
-        stats.errorTestFailures += 1
-        h = step * rejectFactor
-        for l in 0..<lanes where rejecting[l] {
-          rejectionRun[l] += 1
-          if rejectionRun[l] > options.maxConsecutiveRejections && l < count {
-            freeze(l, .stepSizeUnderflow(t: t))
-          }
-        }
-        blamed = rejecting
-        blamedNonFinite = LaneMask(repeating: false)
-        continue
-      }
-
-      // Accept in the running lanes only.
-      for l in 0..<lanes { controllers[l] = trial[l] }
-      h = min(step * acceptFactor, options.maxStepSize)
-      for m in 0..<n { y[m].replace(with: argument[m], where: running) }
-      t = landsOnLimit ? limit : t + step
-      stats.acceptedSteps += 1
-      stats.lastStepSize = step
-      f0Current = false
-      jacobianCurrent = false
-      for l in 0..<lanes { rejectionRun[l] = 0 }
-      blamed = LaneMask(repeating: false)
-      recordSaves(upTo: t)
-      for l in 0..<lanes where running[l] && ends[l] <= t {
-        if l < count { freeze(l, .success) } else { running[l] = false }
-      }
+      refill()
     }
-
-    for l in 0..<count {
-      for i in 0..<n { solution.finalStates[l][i] = y[i][l] }
-    }
-    stats.rhsEvaluations = rhsCalls
-    stats.luFactorizations = lu.factorizations - baseline.0
-    stats.linearSolves = lu.solves - baseline.1
-    stats.lastOrder = tableau.order
-    solution.statistics = stats
-    solution.pivotingFallbacks = lu.fallbackFactorizations - baseline.2
-    return solution
   }
 
-  /// The stages of one attempt from (t, y) with step `step`, into k; returns the RHS calls made.
-  private func stages(t: Double, step: Double) -> Int {
+  private func t(_ lane: Lane) -> Double { lane.t + lane.step }
+
+  private func limitOf(_ lane: Lane) -> Double {
+    let task = lane.task!
+    return lane.nextStop < task.stops.count ? task.stops[lane.nextStop] : task.tEnd
+  }
+
+  /// The stages of one attempt from (t, y) with each lane's step, into k.
+  private func stages(times: Lanes, steps: Lanes) {
     let a = tableau.a, C = tableau.C, c = tableau.c, d = tableau.d
-    let inverseStep = 1 / step
+    let inverseStep = 1 / steps
     let autonomous = system.isAutonomous
-    var calls = 0
     for i in 0..<s {
       let ki = k + i * n
       if i == 0 {
@@ -327,30 +356,31 @@ public final class EnsembleRosenbrock {
             for m in 0..<n { argument[m] = argument[m].addingProduct(w, kj[m]) }
           }
         }
-        system.rhs(t + c[i] * step, argument, ki)
-        calls += 1
+        system.rhs(times.addingProduct(Lanes(repeating: c[i]), steps), argument, ki)
         for j in 0..<i {
-          let w = Lanes(repeating: C[i * s + j] * inverseStep)
+          let w = Lanes(repeating: C[i * s + j]) * inverseStep
           let kj = k + j * n
           for m in 0..<n { ki[m] = ki[m].addingProduct(w, kj[m]) }
         }
       }
       if !autonomous && d[i] != 0 {
-        let w = Lanes(repeating: d[i] * step)
+        let w = Lanes(repeating: d[i]) * steps
         for m in 0..<n { ki[m] = ki[m].addingProduct(w, fT[m]) }
       }
       lu.solve(ki)
     }
-    return calls
   }
 
-  /// J at (t, y) into `jacobian` (exact, or forward differences lane by lane as the scalar
-  /// ``JacobianEvaluator`` does), and ∂f/∂t into fT for non-autonomous systems.
-  private func evaluateJacobian(t: Double, step: Double, rhsCalls: inout Int) {
-    jacobian.update(repeating: .zero, count: n * n)
+  /// J at (t, y) into the linear solver's storage (exact, or forward differences lane by lane as
+  /// the scalar ``JacobianEvaluator`` does, dense only), and ∂f/∂t into fT for non-autonomous
+  /// systems.
+  private func evaluateJacobian(times: Lanes, steps: Lanes) {
+    let jacobian = lu.jacobian
+    jacobian.update(repeating: .zero, count: lu.jacobianCount)
     if let exact = system.jacobian {
-      exact(t, y, jacobian)
+      exact(times, y, jacobian)
     } else {
+      precondition(system.jacobianStructure == .dense, "forward-difference Jacobians are dense")
       let sqrtU = Lanes(repeating: Double.ulpOfOne.squareRoot())
       let floor = Lanes(repeating: 1e-5)
       scratch.update(from: y, count: n)
@@ -360,19 +390,55 @@ public final class EnsembleRosenbrock {
         minimum.replace(with: floor, where: atol[j] .<= Lanes.zero)
         scratch[j] = yj + sqrtU * larger(magnitude(yj), minimum)
         let increment = scratch[j] - yj
-        system.rhs(t, scratch, argument)
-        rhsCalls += 1
+        system.rhs(times, scratch, argument)
         let column = jacobian + j * n
         for i in 0..<n { column[i] = (argument[i] - f0[i]) / increment }
         scratch[j] = yj
       }
     }
     if !system.isAutonomous {
-      let dt = Double.ulpOfOne.squareRoot() * max(abs(t), 1e-3 * step, 1e-8)
-      system.rhs(t + dt, y, fT)
-      rhsCalls += 1
-      let inverse = Lanes(repeating: 1 / dt)
+      var dt = Lanes.zero
+      for l in 0..<EnsembleSystem.lanes {
+        dt[l] = Double.ulpOfOne.squareRoot() * max(abs(times[l]), 1e-3 * steps[l], 1e-8)
+      }
+      system.rhs(times + dt, y, fT)
+      let inverse = 1 / dt
       for i in 0..<n { fT[i] = (fT[i] - f0[i]) * inverse }
+    }
+  }
+
+  /// Kᵣ = Σⱼ denseᵣⱼ kⱼ for every lane (the Rosenbrock dense output's combinations).
+  private func prepareDenseOutput() {
+    for r in 0..<tableau.dense.count {
+      let kr = denseK + r * n
+      for m in 0..<n { kr[m] = .zero }
+      for j in 0..<s {
+        let w = tableau.dense[r][j]
+        if w == 0 { continue }
+        let weight = Lanes(repeating: w)
+        let kj = k + j * n
+        for m in 0..<n { kr[m] = kr[m].addingProduct(weight, kj[m]) }
+      }
+    }
+  }
+
+  /// Lane l's solution at t + θh into `laneState`: y(θ) = (1−θ)y₀ + θ(y₁ + (1−θ)Σᵣ θʳKᵣ), the
+  /// scalar stepper's formula (y₀ in `y`, y₁ in `argument`); linear when there is no dense output.
+  private func interpolate(lane l: Int, theta: Double) {
+    let q = tableau.dense.count
+    let theta1 = 1 - theta
+    for m in 0..<n {
+      if theta == 1 {
+        laneState[m] = argument[m][l]
+        continue
+      }
+      var inner = 0.0
+      if q > 0 {
+        for r in stride(from: q - 1, through: 0, by: -1) { inner = denseK[r * n + m][l] + theta * inner }
+        laneState[m] = theta1 * y[m][l] + theta * (argument[m][l] + theta1 * inner)
+      } else {
+        laneState[m] = theta1 * y[m][l] + theta * argument[m][l]
+      }
     }
   }
 
@@ -404,32 +470,110 @@ public final class EnsembleRosenbrock {
     return acc .== Lanes.zero
   }
 
-  /// Hairer's starting step (as ``initialStepSize``) for every running lane, the smallest taken.
-  /// The explicit Euler probe uses one shared h₀ (the smallest of the lanes' h₀), as t is shared.
-  private func initialStep(t0: Double, running: LaneMask, ends: Lanes) -> Double {
-    var limit = Double.infinity
-    for l in 0..<EnsembleSystem.lanes where running[l] { limit = min(limit, ends[l]) }
-    if options.initialStep > 0 { return min(options.initialStep, options.maxStepSize) }
-    let d0 = norms(y), d1 = norms(f0)
-    var h0 = Double.infinity
-    for l in 0..<EnsembleSystem.lanes where running[l] {
-      h0 = min(h0, (d0[l] < 1e-5 || d1[l] < 1e-5) ? 1e-6 : 0.01 * d0[l] / d1[l])
+  /// Starting steps for the lanes in `starting`. A new task gets Hairer's estimate (as
+  /// ``initialStepSize``, lane by lane, with its own explicit Euler probe) unless
+  /// ``EnsembleOptions/initialStep`` is set; a task that passed a stop keeps its proposed h, as
+  /// the scalar integrator's restart does.
+  private func startingSteps(_ starting: LaneMask, times: Lanes, lanes lane: inout [Lane]) {
+    var probe = LaneMask(repeating: false)
+    for l in 0..<EnsembleSystem.lanes where starting[l] {
+      lane[l].needsStart = false
+      if options.initialStep > 0 {
+        lane[l].h = min(options.initialStep, options.maxStepSize)
+      } else {
+        probe[l] = true
+      }
     }
-    h0 = min(h0, options.maxStepSize, limit - t0)
-    let step = Lanes(repeating: h0)
-    for i in 0..<n { scratch[i] = y[i].addingProduct(step, f0[i]) }
-    system.rhs(t0 + h0, scratch, argument)
-    for i in 0..<n { argument[i] = (argument[i] - f0[i]) / step }
+    guard any(probe) else { return }
+    let d0 = norms(y), d1 = norms(f0)
+    var h0 = Lanes(repeating: 1e-6)
+    for l in 0..<EnsembleSystem.lanes where probe[l] {
+      let task = lane[l].task!
+      var h = (d0[l] < 1e-5 || d1[l] < 1e-5) ? 1e-6 : 0.01 * d0[l] / d1[l]
+      h = min(h, options.maxStepSize, task.tEnd - task.t0)
+      h0[l] = h
+    }
+    for i in 0..<n { scratch[i] = y[i].addingProduct(h0, f0[i]) }
+    system.rhs(times + h0, scratch, argument)
+    for i in 0..<n { argument[i] = (argument[i] - f0[i]) / h0 }
     let d2 = norms(argument)
     let order = Double(tableau.order + 1)
-    var h = Double.infinity
-    for l in 0..<EnsembleSystem.lanes where running[l] {
+    for l in 0..<EnsembleSystem.lanes where busy(lane[l]) {
+      lane[l].statistics.rhsEvaluations += 1
+      guard probe[l] else { continue }
+      let task = lane[l].task!
       let big = max(d1[l], d2[l])
-      let h1 = big <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / big, 1 / order)
-      h = min(h, 100 * h0, h1)
+      let h1 = big <= 1e-15 ? max(1e-6, h0[l] * 1e-3) : pow(0.01 / big, 1 / order)
+      var h = min(100 * h0[l], h1, options.maxStepSize, task.tEnd - task.t0)
+      if !h.isFinite || h <= 0 { h = min(1e-6, task.tEnd - task.t0) }
+      lane[l].h = h
+      lane[l].statistics.initialStepSize = h
     }
-    h = min(h, options.maxStepSize, limit - t0)
-    if !h.isFinite || h <= 0 { h = min(1e-6, limit - t0) }
-    return h
+  }
+
+  private func busy(_ lane: Lane) -> Bool { lane.task != nil }
+}
+
+extension EnsembleRosenbrock {
+  /// Integrates 1…4 scenarios from the shared t0 to their own end times in one batch (the
+  /// system's lanes must hold the scenarios in the same order: lane l solves `y0[l]`). States are
+  /// recorded at ``EnsembleOptions/saveTimes`` that fall within each scenario's span.
+  public func solve(from t0: Double, y0: [[Double]], to tEnd: [Double]) -> EnsembleSolution {
+    let count = y0.count
+    precondition((1...EnsembleSystem.lanes).contains(count) && tEnd.count == count, "1…4 scenarios, one end time each")
+    let batch = FixedBatch(t0: t0, y0: y0, tEnd: tEnd, saveTimes: options.saveTimes, dimension: n,
+                           tolerances: options.tolerances)
+    run(batch)
+    return batch.solution
+  }
+}
+
+/// The workload of ``EnsembleRosenbrock/solve(from:y0:to:)``: scenario l in lane l, once.
+private final class FixedBatch: EnsembleWorkload {
+  let t0: Double
+  let y0: [[Double]]
+  let tEnd: [Double]
+  let saveTimes: [Double]
+  let order: [Int]
+  let n: Int
+  let tolerances: [Tolerances]
+  var solution: EnsembleSolution
+
+  init(t0: Double, y0: [[Double]], tEnd: [Double], saveTimes: [Double], dimension n: Int, tolerances: [Tolerances]) {
+    self.t0 = t0
+    self.y0 = y0
+    self.tEnd = tEnd
+    self.saveTimes = saveTimes
+    order = saveTimes.indices.sorted { saveTimes[$0] < saveTimes[$1] }
+    self.n = n
+    self.tolerances = tolerances
+    solution = EnsembleSolution(dimension: n, lanes: y0.count, saveCount: saveTimes.count)
+  }
+
+  func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
+    guard lane < y0.count, solution.finalTimes[lane].isNaN else { return nil }
+    solution.finalTimes[lane] = t0  // marks the lane as started
+    for i in 0..<n { state[i] = i < y0[lane].count ? y0[lane][i] : .nan }
+    var task = LaneTask(id: lane, t0: t0, tEnd: tEnd[lane], saveTimes: order.map { saveTimes[$0] })
+    if tolerances.count == EnsembleSystem.lanes { task.tolerances = tolerances[lane] }
+    if y0[lane].count != n {
+      task.tEnd = .nan  // reported as invalid input by the integrator
+    }
+    return task
+  }
+
+  func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {}
+
+  func save(_ task: LaneTask, index: Int, time: Double, state: UnsafePointer<Double>) {
+    let slot = order[index]
+    for i in 0..<n { solution.saved[task.id][slot * n + i] = state[i] }
+  }
+
+  func finish(_ task: LaneTask, lane: Int, result: LaneResult) {
+    solution.returnCodes[task.id] = result.returnCode
+    solution.finalTimes[task.id] = result.finalTime
+    solution.finalStates[task.id] = result.finalState
+    solution.laneStatistics[task.id] = result.statistics
+    solution.pivotingFallbacks += result.pivotingFallbacks
   }
 }

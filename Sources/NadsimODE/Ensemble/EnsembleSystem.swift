@@ -5,22 +5,22 @@ import NadsimLinearAlgebra
 ///
 /// Storage is lane-interleaved: state component i of all four lanes is one `SIMD4<Double>` at
 /// `y[i]` (lane l in element l), so that every operation of the integrator on component i works on
-/// one AVX2 register. The Jacobian is dense, column-major, with SIMD4 entries: ∂fᵢ/∂yⱼ of all lanes
-/// at `J[i + j·n]`.
+/// one AVX2 register. The Jacobian has SIMD4 entries in the layout of ``jacobianStructure``: dense
+/// column-major (∂fᵢ/∂yⱼ of all lanes at `J[i + j·n]`), or one entry per stored entry of a
+/// sparsity pattern.
 ///
-/// Time is shared: the ensemble integrator advances all lanes with the same steps, so the right-hand
-/// side receives one t. Lanes that are frozen (finished or failed) are still evaluated with
-/// whatever their stored state is, and their results are ignored; a lane's NaN never reaches
-/// another lane (lane arithmetic is independent).
+/// Each lane has its own time (lanes are independent integrations), so t is a SIMD4 too. Idle
+/// lanes are still evaluated with whatever their stored state is, and their results are ignored;
+/// a lane's NaN never reaches another lane (lane arithmetic is independent).
 public struct EnsembleSystem {
   /// Lanes per batch: one `SIMD4<Double>` register on AVX2 targets.
   public static let lanes = 4
   public typealias Lanes = SIMD4<Double>
-  /// f(t, y, dy) for four lanes: `y` and `dy` hold ``dimension`` SIMD4 values.
-  public typealias RightHandSide = (Double, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
-  /// J(t, y, J): writes ∂f/∂y (n×n column-major, SIMD4 entries); the caller zeroes J first, so
-  /// entries that are structurally zero need not be written.
-  public typealias Jacobian = (Double, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
+  /// f(t, y, dy) for four lanes (t per lane): `y` and `dy` hold ``dimension`` SIMD4 values.
+  public typealias RightHandSide = (Lanes, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
+  /// J(t, y, J): writes ∂f/∂y (SIMD4 entries, layout of ``jacobianStructure``); the caller zeroes
+  /// J first, so entries that are structurally zero need not be written.
+  public typealias Jacobian = (Lanes, UnsafePointer<Lanes>, UnsafeMutablePointer<Lanes>) -> Void
 
   public let dimension: Int
   public let rhs: RightHandSide
@@ -28,10 +28,20 @@ public struct EnsembleSystem {
   public let jacobian: Jacobian?
   /// True when f does not depend on t explicitly (skips the ∂f/∂t term of Rosenbrock methods).
   public var isAutonomous: Bool
+  /// Layout of the Jacobian the ``jacobian`` closure writes: `.dense` or `.sparse(pattern)`
+  /// (a sparse layout needs an exact Jacobian).
+  public let jacobianStructure: MatrixStructure
 
-  public init(dimension: Int, isAutonomous: Bool = false, rhs: @escaping RightHandSide,
-              jacobian: Jacobian? = nil) {
+  public init(dimension: Int, isAutonomous: Bool = false, jacobianStructure: MatrixStructure = .dense,
+              rhs: @escaping RightHandSide, jacobian: Jacobian? = nil) {
     precondition(dimension > 0, "an ODE system needs at least one state")
+    switch jacobianStructure {
+    case .dense: break
+    case .sparse(let pattern):
+      precondition(pattern.dimension == dimension && jacobian != nil, "a sparse Jacobian layout needs an exact n×n Jacobian")
+    case .banded: preconditionFailure("ensemble Jacobians are dense or sparse")
+    }
+    self.jacobianStructure = jacobianStructure
     self.dimension = dimension
     self.isAutonomous = isAutonomous
     self.rhs = rhs
@@ -56,7 +66,7 @@ public struct EnsembleSystem {
         _ = keeper
         for l in 0..<Self.lanes {
           for i in 0..<n { y[i] = ys[i][l] }
-          all[l].rhs(t, y, dy)
+          all[l].rhs(t[l], y, dy)
           for i in 0..<n { dys[i][l] = dy[i] }
         }
       },
@@ -65,7 +75,7 @@ public struct EnsembleSystem {
         for l in 0..<Self.lanes {
           for i in 0..<n { y[i] = ys[i][l] }
           jac.update(repeating: 0, count: n * n)
-          all[l].jacobian!(t, y, MatrixView(base: jac, dimension: n, structure: .dense))
+          all[l].jacobian!(t[l], y, MatrixView(base: jac, dimension: n, structure: .dense))
           for e in 0..<(n * n) { J[e][l] = jac[e] }
         }
       } : nil)

@@ -20,8 +20,19 @@ protocol LaneLinearSolver: AnyObject {
   func factor(diagonal: SIMD4<Double>, needed: LaneMask) -> LaneMask
   /// Overwrites `b` with M⁻¹b in every lane.
   func solve(_ b: UnsafeMutablePointer<SIMD4<Double>>)
+  /// Lanes of the last ``factor(diagonal:needed:)`` that went to the scalar fallback.
+  var fallbackLanes: LaneMask { get }
   var factorizations: Int { get }
   var solves: Int { get }
   /// Lane factorisations redone by a scalar pivoting solver.
   var fallbackFactorizations: Int { get }
+}
+
+/// The lane solver for a Jacobian structure: ``LaneLU`` for dense (and banded, stored densely),
+/// ``LaneSparseLU`` for a sparsity pattern.
+func makeLaneLinearSolver(dimension n: Int, structure: MatrixStructure) -> LaneLinearSolver {
+  switch structure {
+  case .sparse: preconditionFailure("LANE-SPARSE pending")
+  default: return LaneLU(dimension: n)
+  }
 }
