@@ -15,8 +15,8 @@ import NadsimLinearAlgebra
 /// that lane's inputs: a scenario gets the same result whatever lane or batch it lands in.
 ///
 /// Pivoting: the pivot test and the reasons for it are ``SparseLU``'s (|uⱼⱼ/mⱼⱼ| must lie in
-/// [τ, 1/τ]), applied per lane; the one difference is that a lane whose ratio is NaN fails here
-/// (the scalar solver lets it through). A failing lane in `needed` is factorised again alone by a
+/// [τ, 1/τ]), applied per lane; the one difference is that a lane whose ratio is NaN or whose
+/// pivot is infinite fails here (the scalar solver lets a NaN ratio through to the integrator). A failing lane in `needed` is factorised again alone by a
 /// scalar ``SparseLU`` over the same symbolic phase (one per lane, created on the first fallback),
 /// which repeats the static-pivot attempt and falls back to dense partial pivoting; that lane's
 /// solves go through the scalar solver until the next ``factor(diagonal:needed:)``. Other lanes
@@ -26,28 +26,33 @@ import NadsimLinearAlgebra
 /// elimination (the same count as one scalar ``SparseLU`` factorisation, for four lanes), plus n
 /// divisions; per solve, one multiply and one subtract per off-diagonal factor entry. Nothing is
 /// allocated in ``factor(diagonal:needed:)`` or ``solve(_:)`` (except creating a lane's scalar
-/// solver on its first fallback).
-final class LaneSparseLU: LaneLinearSolver {
-  typealias Lanes = SIMD4<Double>
+/// solver on its first fallback). Measured on nad-human (Benchmarks/results/sparse-lu.md), one
+/// factorisation + 8 solves for four lanes takes about 0.27× the time of four scalar ``SparseLU``
+/// factorisations + 8 solves each: the lane factorisation costs ≈ 1.3 scalar ones, a lane solve
+/// about one scalar solve.
+///
+/// Public (unlike ``LaneLU``) so that benchmarks outside the module can measure it.
+public final class LaneSparseLU: LaneLinearSolver {
+  public typealias Lanes = SIMD4<Double>
 
-  let dimension: Int
-  let pattern: SparsityPattern
-  let symbolic: SparseLUSymbolic
+  public let dimension: Int
+  public let pattern: SparsityPattern
+  public let symbolic: SparseLUSymbolic
   /// τ of the pivot test (see ``SparseLU``).
-  let pivotThreshold: Double
-  var structure: MatrixStructure { .sparse(pattern) }
+  public let pivotThreshold: Double
+  public var structure: MatrixStructure { .sparse(pattern) }
   /// J on the pattern, one SIMD4 per stored entry in the pattern's compressed-column order
   /// (entry (i, j) at `pattern.position(i, j)`), written by the caller before each ``factor``.
-  let jacobian: UnsafeMutablePointer<Lanes>
-  var jacobianCount: Int { pattern.count }
+  public let jacobian: UnsafeMutablePointer<Lanes>
+  public var jacobianCount: Int { pattern.count }
   /// Stored entries of L + U per lane (diagonal included).
-  var factorCount: Int { symbolic.factorCount }
+  public var factorCount: Int { symbolic.factorCount }
 
   /// Lanes whose solves go through their scalar solver (set by the last ``factor``).
-  private(set) var fallbackLanes = LaneMask(repeating: false)
-  private(set) var factorizations = 0
-  private(set) var solves = 0
-  private(set) var fallbackFactorizations = 0
+  public private(set) var fallbackLanes = LaneMask(repeating: false)
+  public private(set) var factorizations = 0
+  public private(set) var solves = 0
+  public private(set) var fallbackFactorizations = 0
 
   private let columnStarts: UnsafeMutablePointer<Int>       // n + 1
   private let diagonalPositions: UnsafeMutablePointer<Int>  // n
@@ -66,7 +71,7 @@ final class LaneSparseLU: LaneLinearSolver {
   /// - Parameters:
   ///   - pattern: structure of J (the diagonal is always part of it).
   ///   - pivotThreshold: τ of ``SparseLU``'s pivot test.
-  init(pattern: SparsityPattern, pivotThreshold: Double = 1e-3) {
+  public init(pattern: SparsityPattern, pivotThreshold: Double = 1e-3) {
     let n = pattern.dimension
     let symbolic = SparseLUSymbolic(pattern: pattern)
     dimension = n
@@ -117,7 +122,7 @@ final class LaneSparseLU: LaneLinearSolver {
   /// factorisation succeeded: the lane path passed the pivot test, or the scalar fallback found
   /// the matrix non-singular (a lane with non-finite entries may still "succeed" there; its
   /// solutions are then not finite, which the integrator detects).
-  func factor(diagonal d: Lanes, needed: LaneMask) -> LaneMask {
+  public func factor(diagonal d: Lanes, needed: LaneMask) -> LaneMask {
     factorizations += 1
     let n = dimension, J = jacobian, count = pattern.count
     values.update(repeating: .zero, count: symbolic.factorCount)
@@ -212,7 +217,7 @@ final class LaneSparseLU: LaneLinearSolver {
   /// Overwrites `b` with M⁻¹b in every lane: P b, forward substitution with unit L, back
   /// substitution with U, Pᵀ (as ``SparseLU/solve(_:)``, lane by lane). Fallback lanes are
   /// gathered, solved by their scalar solver and scattered back.
-  func solve(_ b: UnsafeMutablePointer<Lanes>) {
+  public func solve(_ b: UnsafeMutablePointer<Lanes>) {
     solves += 1
     let n = dimension, x = work
     let fallback = fallbackLanes
