@@ -1,11 +1,12 @@
 /// Sparse direct LU for a matrix whose pattern is fixed (the Jacobian's pattern plus the diagonal),
 /// refactorised many times with new values: the Newton matrices M = d·I − s·J of stiff solvers.
 ///
-/// **Symbolic phase (once, in `init`).** A fill-reducing symmetric permutation P is chosen by
-/// minimum degree on the graph of A + Aᵀ (exact elimination graph, ties to the lowest index), and
-/// the exact fill of L and U for P·A·Pᵀ without further pivoting is computed (symbolic Gaussian
-/// elimination on bit rows). Factors are stored in one compressed-column array: in column j the
-/// rows of U above the diagonal, the diagonal, then the rows of L below it, all ascending.
+/// **Symbolic phase (once, in `init`: a ``SparseLUSymbolic``, which other solvers over the same
+/// pattern can share).** A fill-reducing symmetric permutation P is chosen by minimum degree on the
+/// graph of A + Aᵀ (exact elimination graph, ties to the lowest index), and the exact fill of L and
+/// U for P·A·Pᵀ without further pivoting is computed (symbolic Gaussian elimination on bit rows).
+/// Factors are stored in one compressed-column array: in column j the rows of U above the
+/// diagonal, the diagonal, then the rows of L below it, all ascending.
 ///
 /// **Numeric phase (each `factor`).** The Jacobian values are scattered straight from their
 /// sparse storage into the factor storage through a precomputed map, then a left-looking column
@@ -44,8 +45,10 @@ public final class SparseLU: LinearSolver {
   /// τ of the pivot test (see the type's documentation).
   public let pivotThreshold: Double
 
+  /// Ordering and fill (shared with other solvers over the same pattern).
+  public let symbolic: SparseLUSymbolic
   /// Elimination order: position k of P·A·Pᵀ is original index `permutation[k]`.
-  public let permutation: [Int]
+  public var permutation: [Int] { symbolic.permutation }
   /// Stored entries of L + U (diagonal included), i.e. the pattern after fill.
   public let factorCount: Int
 
@@ -66,71 +69,38 @@ public final class SparseLU: LinearSolver {
   ///   - pivotThreshold: τ; 0 disables the test (only exact zero pivots and zero diagonals of M
   ///     fall back).
   ///   - ordering: `false` keeps the natural order (tests and measurements of fill).
-  public init(pattern: SparsityPattern, pivotThreshold: Double = 1e-3, ordering: Bool = true) {
+  public convenience init(pattern: SparsityPattern, pivotThreshold: Double = 1e-3, ordering: Bool = true) {
+    self.init(pattern: pattern, symbolic: SparseLUSymbolic(pattern: pattern, ordering: ordering),
+              pivotThreshold: pivotThreshold)
+  }
+
+  /// A solver over a symbolic phase already computed for `pattern` (no ordering work).
+  public init(pattern: SparsityPattern, symbolic: SparseLUSymbolic, pivotThreshold: Double = 1e-3) {
+    precondition(symbolic.dimension == pattern.dimension && symbolic.entryMap.count == pattern.count,
+                 "symbolic phase of another pattern")
     let n = pattern.dimension
     dimension = n
     self.pattern = pattern
+    self.symbolic = symbolic
     self.pivotThreshold = pivotThreshold
-    let order = ordering ? SparseLU.minimumDegreeOrder(pattern) : Array(0..<n)
-    permutation = order
-    var inverse = [Int](repeating: 0, count: n)
-    for (k, v) in order.enumerated() { inverse[v] = k }
-
-    // Symbolic elimination on bit rows of P·A·Pᵀ: row i gains row k's entries right of k for
-    // every i > k with (i, k) non-zero.
-    let words = (n + 63) / 64
-    var bits = [UInt64](repeating: 0, count: n * words)
-    func set(_ i: Int, _ j: Int) { bits[i * words + j / 64] |= 1 << UInt64(j % 64) }
-    func test(_ i: Int, _ j: Int) -> Bool { bits[i * words + j / 64] & (1 << UInt64(j % 64)) != 0 }
-    for j in 0..<n {
-      for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
-        set(inverse[pattern.rowIndices[p]], inverse[j])
-      }
-    }
-    for k in 0..<n {
-      let firstWord = (k + 1) / 64
-      for i in (k + 1)..<n where test(i, k) {
-        for w in firstWord..<words {
-          var word = bits[k * words + w]
-          if w == firstWord { word &= ~((1 << UInt64((k + 1) % 64)) &- 1) }  // columns > k only
-          bits[i * words + w] |= word
-        }
-      }
-    }
-    var starts = [0], rowList: [Int] = [], diagonal = [Int](repeating: 0, count: n)
-    for j in 0..<n {
-      for i in 0..<n where test(i, j) {
-        if i == j { diagonal[j] = rowList.count }
-        rowList.append(i)
-      }
-      starts.append(rowList.count)
-    }
-    factorCount = rowList.count
+    factorCount = symbolic.factorCount
 
     columnStarts = .allocate(capacity: n + 1)
-    columnStarts.initialize(from: starts, count: n + 1)
+    columnStarts.initialize(from: symbolic.columnStarts, count: n + 1)
     diagonalPositions = .allocate(capacity: n)
-    diagonalPositions.initialize(from: diagonal, count: n)
+    diagonalPositions.initialize(from: symbolic.diagonalPositions, count: n)
     rows = .allocate(capacity: factorCount)
-    rows.initialize(from: rowList, count: factorCount)
+    rows.initialize(from: symbolic.rows, count: factorCount)
     values = .allocate(capacity: factorCount)
     values.initialize(repeating: 0, count: factorCount)
     perm = .allocate(capacity: n)
-    perm.initialize(from: order, count: n)
+    perm.initialize(from: symbolic.permutation, count: n)
     inverseDiagonal = .allocate(capacity: n)
     inverseDiagonal.initialize(repeating: 0, count: n)
     work = .allocate(capacity: n)
     work.initialize(repeating: 0, count: n)
     entryMap = .allocate(capacity: max(pattern.count, 1))
-    for j in 0..<n {
-      let pj = inverse[j]
-      for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
-        let pi = inverse[pattern.rowIndices[p]]
-        var q = starts[pj]
-        while rowList[q] != pi { q += 1 }
-        entryMap[p] = q
-      }
-    }
+    entryMap.initialize(from: symbolic.entryMap, count: pattern.count)
   }
 
   deinit {
@@ -270,40 +240,8 @@ public final class SparseLU: LinearSolver {
 
   // MARK: - Ordering
 
-  /// Minimum-degree order of the graph of A + Aᵀ (self-loops ignored): repeatedly eliminates a
-  /// vertex of least current degree (the lowest index among ties) and joins its neighbours into a
-  /// clique. Exact elimination graph, no quotient graph or approximate degrees: fine for the few
-  /// hundred states of kinetic models, run once per solver.
+  /// Minimum-degree order of the graph of A + Aᵀ: see ``SparseLUSymbolic/minimumDegreeOrder(_:)``.
   public static func minimumDegreeOrder(_ pattern: SparsityPattern) -> [Int] {
-    let n = pattern.dimension
-    var adjacency = [Set<Int>](repeating: [], count: n)
-    for j in 0..<n {
-      for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
-        let i = pattern.rowIndices[p]
-        if i != j {
-          adjacency[i].insert(j)
-          adjacency[j].insert(i)
-        }
-      }
-    }
-    var eliminated = [Bool](repeating: false, count: n)
-    var order: [Int] = []
-    order.reserveCapacity(n)
-    for _ in 0..<n {
-      var best = -1, bestDegree = Int.max
-      for v in 0..<n where !eliminated[v] && adjacency[v].count < bestDegree {
-        best = v
-        bestDegree = adjacency[v].count
-      }
-      eliminated[best] = true
-      order.append(best)
-      let neighbours = adjacency[best]
-      for u in neighbours {
-        adjacency[u].remove(best)
-        for w in neighbours where w != u { adjacency[u].insert(w) }
-      }
-      adjacency[best] = []
-    }
-    return order
+    SparseLUSymbolic.minimumDegreeOrder(pattern)
   }
 }
