@@ -32,7 +32,7 @@ protocol LaneLinearSolver: AnyObject {
 /// ``LaneSparseLU`` for a sparsity pattern.
 func makeLaneLinearSolver(dimension n: Int, structure: MatrixStructure) -> LaneLinearSolver {
   switch structure {
-  case .sparse: preconditionFailure("LANE-SPARSE pending")
+  case .sparse(let pattern): return LaneSparseLU(pattern: pattern)
   default: return LaneLU(dimension: n)
   }
 }
