@@ -244,7 +244,7 @@ private final class EnsembleWorker: @unchecked Sendable {
     }
 
     func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {}
-    func save(_ task: LaneTask, index: Int, time: Double, state: UnsafePointer<Double>) {}
+    func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {}
     func finish(_ task: LaneTask, lane: Int, result: LaneResult) { onFinish(task.id, result) }
   }
 

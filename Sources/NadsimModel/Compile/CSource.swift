@@ -72,7 +72,21 @@ enum CSource {
       double log(double);
       double log10(double);
       double pow(double, double);
-      static inline double nadsim_power(double a, double b) { return b == 2.0 ? a * a : pow(a, b); }
+      static inline double nadsim_power(double a, double b) {
+        if (b == 2.0) return a * a;
+        if (b >= -16.0 && b <= 16.0 && b == (double)(long)b) {
+          long whole = (long)b;
+          long m = whole < 0 ? -whole : whole;
+          double result = 1.0, x = a;
+          while (m != 0) {
+            if (m & 1) result *= x;
+            m >>= 1;
+            if (m != 0) x *= x;
+          }
+          return whole < 0 ? 1.0 / result : result;
+        }
+        return pow(a, b);
+      }
       static inline double nadsim_bits(unsigned long long u) {
         union { unsigned long long u; double d; } x;
         x.u = u;

@@ -54,6 +54,29 @@ public final class Simulator {
   public init(_ compiled: CompiledModel) { self.compiled = compiled }
 
   public func run(_ request: SimulationRequest) throws -> Trajectory {
+    let run = try prepare(request)
+    let hoursPerUnit = model.hoursPerTimeUnit
+    var options = SolverOptions(method: request.method, tolerances: request.tolerances)
+    options.maxSteps = request.maxSteps
+    options.stopTimes = run.stopTimes
+    if let saveTimes = run.saveTimes { options.saving = .at(saveTimes) }
+    var amounts = run.amounts
+    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
+    defer { inputs.deallocate() }
+    run.fillInputs(inputs)
+    let infusion = inputs + 1 + compiled.stateCount + compiled.constantCount
+    let plan = run.plan
+    options.onStop = { t, y in plan.apply(at: t * hoursPerUnit, to: y, infusion: infusion, amounts: &amounts) }
+    let solution = NadsimODE.solve(compiled.system(inputs: inputs), from: 0, y0: run.initialState, to: run.tEnd, options: options)
+    return finish(run, times: solution.times, states: solution.states, finalTime: solution.finalTime, amounts: amounts,
+                  returnCode: solution.returnCode, statistics: solution.statistics)
+  }
+
+  /// Everything one run needs before integration: constants, the dose plan, the untreated
+  /// baseline (from the cache when this simulator solved it before), the state after the doses at
+  /// t = 0, and stop and save times in the model's time unit. Shared by ``run(_:)`` and
+  /// ``EnsembleSimulator``, so both integrate exactly the same problem.
+  public func prepare(_ request: SimulationRequest) throws -> PreparedRun {
     let model = self.model
     let n = compiled.stateCount
     guard request.durationHours > 0, request.durationHours.isFinite else {
@@ -76,13 +99,6 @@ public final class Simulator {
     let plan = try DosePlan(model: model, regimen: request.regimen, constants: constants,
                             durationHours: request.durationHours)
 
-    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
-    defer { inputs.deallocate() }
-    inputs.initialize(repeating: 0, count: compiled.inputCount)
-    for (k, value) in constants.values.enumerated() { inputs[1 + n + k] = value }
-    let infusion = inputs + 1 + n + compiled.constantCount
-    let system = compiled.system(inputs: inputs)
-
     // Baseline: given initial values, then the untreated steady state of the others.
     var y0 = model.species.map { $0.initial ?? 0 }
     let free = model.species.indices.filter { model.species[$0].initial == nil }
@@ -90,8 +106,12 @@ public final class Simulator {
       if let cached = baselines[constants.values] {
         y0 = cached
       } else {
+        let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
+        defer { inputs.deallocate() }
+        inputs.initialize(repeating: 0, count: compiled.inputCount)
+        for (k, value) in constants.values.enumerated() { inputs[1 + n + k] = value }
         do {
-          y0 = try SteadyStateSolver().solve(system, initial: y0.map { max($0, 0) + 1e-3 }.enumerated().map { i, v in
+          y0 = try SteadyStateSolver().solve(compiled.system(inputs: inputs), initial: y0.map { max($0, 0) + 1e-3 }.enumerated().map { i, v in
             free.contains(i) ? v : y0[i]
           }, free: free).state
         } catch {
@@ -101,34 +121,46 @@ public final class Simulator {
         baselines[constants.values] = y0
       }
     }
-    var trajectory = Trajectory()
-    trajectory.baseline = y0
-    trajectory.dosedAmount = [Double](repeating: 0, count: n)
-    trajectory.removedAmount = [Double](repeating: 0, count: n)
-
     let hoursPerUnit = model.hoursPerTimeUnit
     let tEnd = request.durationHours / hoursPerUnit
-    var options = SolverOptions(method: request.method, tolerances: request.tolerances)
-    options.maxSteps = request.maxSteps
-    options.stopTimes = plan.times.map { $0 / hoursPerUnit }.filter { $0 > 0 && $0 < tEnd }
+    var run = PreparedRun(constants: constants.values, plan: plan, baseline: y0, initialState: y0, tEnd: tEnd,
+                          stopTimes: plan.times.map { $0 / hoursPerUnit }.filter { $0 > 0 && $0 < tEnd },
+                          initialInfusion: [Double](repeating: 0, count: n),
+                          amounts: ([Double](repeating: 0, count: n), [Double](repeating: 0, count: n)))
     if let every = request.everyHours {
       let count = Int((request.durationHours / every).rounded(.down))
-      options.saving = .at((0...count).map { Double($0) * every / hoursPerUnit })
+      run.saveTimes = (0...count).map { Double($0) * every / hoursPerUnit }
     }
-    var recordedAmounts = (dosed: trajectory.dosedAmount, removed: trajectory.removedAmount)
     // Doses at t = 0 act on the initial state itself.
-    y0.withUnsafeMutableBufferPointer { plan.apply(at: 0, to: $0.baseAddress!, infusion: infusion, amounts: &recordedAmounts) }
-    options.onStop = { t, y in plan.apply(at: t * hoursPerUnit, to: y, infusion: infusion, amounts: &recordedAmounts) }
+    run.initialState.withUnsafeMutableBufferPointer { y in
+      run.initialInfusion.withUnsafeMutableBufferPointer { infusion in
+        plan.apply(at: 0, to: y.baseAddress!, infusion: infusion.baseAddress!, amounts: &run.amounts)
+      }
+    }
+    return run
+  }
 
-    let solution = NadsimODE.solve(system, from: 0, y0: y0, to: tEnd, options: options)
-    trajectory.returnCode = solution.returnCode
-    trajectory.statistics = solution.statistics
-    let infused = plan.infusedAmount(until: solution.finalTime * hoursPerUnit, speciesCount: n)
-    trajectory.dosedAmount = zip(recordedAmounts.dosed, infused).map { $0 + $1 }
-    trajectory.removedAmount = recordedAmounts.removed
-    trajectory.timesHours = solution.times.map { $0 * hoursPerUnit }
-    trajectory.states = solution.states
+  /// The trajectory of a run from its integration's output (times in the model's unit, n states
+  /// per time): amounts dosed and removed, and observables at each time and of the baseline.
+  public func finish(_ run: PreparedRun, times: [Double], states: [Double], finalTime: Double,
+                     amounts: (dosed: [Double], removed: [Double]), returnCode: ReturnCode,
+                     statistics: SolverStatistics) -> Trajectory {
+    let n = compiled.stateCount
+    let hoursPerUnit = model.hoursPerTimeUnit
+    var trajectory = Trajectory()
+    trajectory.baseline = run.baseline
+    trajectory.returnCode = returnCode
+    trajectory.statistics = statistics
+    let infused = run.plan.infusedAmount(until: finalTime * hoursPerUnit, speciesCount: n)
+    trajectory.dosedAmount = zip(amounts.dosed, infused).map { $0 + $1 }
+    trajectory.removedAmount = amounts.removed
+    trajectory.timesHours = times.map { $0 * hoursPerUnit }
+    trajectory.states = states
     // Observables at each record, and of the untreated baseline. Infusion inputs do not enter them.
+    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
+    defer { inputs.deallocate() }
+    inputs.initialize(repeating: 0, count: compiled.inputCount)
+    for (k, value) in run.constants.enumerated() { inputs[1 + n + k] = value }
     let observableCount = model.observables.count
     trajectory.baselineObservables = [Double](repeating: 0, count: observableCount)
     if observableCount > 0 {
@@ -136,11 +168,11 @@ public final class Simulator {
         trajectory.baseline.withUnsafeBufferPointer { compiled.observe(t: 0, y: $0.baseAddress!, inputs: inputs, into: out.baseAddress!) }
       }
     }
-    trajectory.observables = [Double](repeating: 0, count: observableCount * solution.times.count)
+    trajectory.observables = [Double](repeating: 0, count: observableCount * times.count)
     if observableCount > 0 {
       trajectory.observables.withUnsafeMutableBufferPointer { out in
-        solution.states.withUnsafeBufferPointer { states in
-          for (index, t) in solution.times.enumerated() {
+        states.withUnsafeBufferPointer { states in
+          for (index, t) in times.enumerated() {
             compiled.observe(t: t, y: states.baseAddress! + index * n, inputs: inputs,
                              into: out.baseAddress! + index * observableCount)
           }
@@ -148,5 +180,39 @@ public final class Simulator {
       }
     }
     return trajectory
+  }
+}
+
+/// One scenario ready to integrate (``Simulator/prepare(_:)``), in the model's time unit.
+public struct PreparedRun {
+  /// ``ScenarioConstants/values``.
+  public var constants: [Double]
+  let plan: DosePlan
+  /// The untreated starting state.
+  public var baseline: [Double]
+  /// The baseline after the doses at t = 0.
+  public var initialState: [Double]
+  public var tEnd: Double
+  /// Dose times inside (0, tEnd), where ``applyDoses(at:to:infusion:amounts:)`` must act.
+  public var stopTimes: [Double]
+  /// Output times (nil: record every step, which only the scalar integrators do).
+  public var saveTimes: [Double]?
+  /// Infusion rates after the doses at t = 0 (one per species).
+  public var initialInfusion: [Double]
+  /// Amounts dosed and removed so far (by the doses at t = 0).
+  public var amounts: (dosed: [Double], removed: [Double])
+
+  /// Writes the constants and initial infusion rates into a compiled model's input vector.
+  func fillInputs(_ inputs: UnsafeMutablePointer<Double>) {
+    let n = initialState.count
+    inputs.initialize(repeating: 0, count: 1 + n + constants.count + n)
+    for (k, value) in constants.enumerated() { inputs[1 + n + k] = value }
+    for (i, rate) in initialInfusion.enumerated() { inputs[1 + n + constants.count + i] = rate }
+  }
+
+  /// Applies the doses due at `time` (model unit) to a state and infusion rates (one per species).
+  public func applyDoses(at time: Double, hoursPerTimeUnit: Double, to state: UnsafeMutablePointer<Double>,
+                         infusion: UnsafeMutablePointer<Double>, amounts: inout (dosed: [Double], removed: [Double])) {
+    plan.apply(at: time * hoursPerTimeUnit, to: state, infusion: infusion, amounts: &amounts)
   }
 }

@@ -165,7 +165,7 @@ public final class EnsembleRosenbrock {
             lane[l].nextSave += 1
           }
           while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] == task.t0 {
-            workload.save(task, index: lane[l].nextSave, time: task.t0, state: laneState)
+            workload.save(task, lane: l, index: lane[l].nextSave, time: task.t0, state: laneState)
             lane[l].nextSave += 1
           }
           lane[l].needsStart = true
@@ -175,7 +175,10 @@ public final class EnsembleRosenbrock {
     }
 
     refill()
+    var iterations = 0
+    defer { if ProcessInfo.processInfo.environment["NADSIM_ENSEMBLE_DEBUG"] != nil { FileHandle.standardError.write("iterations \(iterations)\n".data(using: .utf8)!) } }
     while any(busy) {
+      iterations += 1
       var times = Lanes.zero
       for l in 0..<lanes { times[l] = lane[l].t }
 
@@ -301,7 +304,7 @@ public final class EnsembleRosenbrock {
           }
           let time = task.saveTimes[lane[l].nextSave]
           interpolate(lane: l, theta: time == tNew ? 1 : (time - t) / step)
-          workload.save(task, index: lane[l].nextSave, time: time, state: laneState)
+          workload.save(task, lane: l, index: lane[l].nextSave, time: time, state: laneState)
           lane[l].nextSave += 1
         }
       }
@@ -564,7 +567,7 @@ private final class FixedBatch: EnsembleWorkload {
 
   func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {}
 
-  func save(_ task: LaneTask, index: Int, time: Double, state: UnsafePointer<Double>) {
+  func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {
     let slot = order[index]
     for i in 0..<n { solution.saved[task.id][slot * n + i] = state[i] }
   }

@@ -9,7 +9,7 @@ public struct LaneTask {
   /// ``EnsembleWorkload/stop(_:lane:at:state:)`` may change the state (doses). Others are ignored.
   public var stops: [Double]
   /// Times in [t0, tEnd], ascending, at which the solution is handed to
-  /// ``EnsembleWorkload/save(_:index:time:state:)``: from the step's dense output, or the initial
+  /// ``EnsembleWorkload/save(_:lane:index:time:state:)``: from the step's dense output, or the initial
   /// state at t0. A save time equal to a stop time sees the state before the stop acts (as the
   /// scalar ``Integrator``).
   public var saveTimes: [Double]
@@ -55,8 +55,8 @@ public protocol EnsembleWorkload: AnyObject {
   /// The task in `lane` reached one of its stop times: the workload may change the state (n
   /// values) and the lane's inputs (an infusion rate, say).
   func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>)
-  /// The solution of `task` at `task.saveTimes[index]` (n values, valid during the call).
-  func save(_ task: LaneTask, index: Int, time: Double, state: UnsafePointer<Double>)
+  /// The solution of `task` (running in `lane`) at `task.saveTimes[index]` (n values, valid during the call).
+  func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>)
   /// The task ended (successfully or not); its lane is then given the next task.
   func finish(_ task: LaneTask, lane: Int, result: LaneResult)
 }

@@ -12,47 +12,98 @@ struct RowOutput {
   var ok = false
 }
 
-/// Runs rows for one thread. Each worker owns its simulator: compiled evaluators keep scratch
+/// Runs rows for one thread. Each worker owns its simulators: compiled evaluators keep scratch
 /// registers and must not be shared between threads.
 final class RowWorker {
   let plan: SweepPlan
   let simulator: Simulator
+  /// The lane solver, when the plan uses it (it has its own scalar simulator for its fallbacks).
+  let ensemble: EnsembleSimulator?
 
   init(plan: SweepPlan, compiled: CompiledModel) {
     self.plan = plan
-    simulator = Simulator(compiled)
+    if plan.usesEnsemble {
+      let ensemble = EnsembleSimulator(compiled, maxSteps: plan.builder.template.maxSteps)
+      self.ensemble = ensemble
+      simulator = ensemble.simulator
+    } else {
+      ensemble = nil
+      simulator = Simulator(compiled)
+    }
+  }
+
+  /// Computes rows handed out by `next` (nil when there are none left) and gives each row's
+  /// output to `store`: through the lanes of ``EnsembleSimulator`` when the plan uses them, else
+  /// one at a time. A row's output depends only on the row.
+  func run(rows next: @escaping () -> (row: Int, scenario: Int, person: Int)?, store: @escaping (Int, RowOutput) -> Void) {
+    guard let ensemble else {
+      while let (row, scenario, person) = next() { store(row, run(scenario: scenario, person: person)) }
+      return
+    }
+    var pending: [Int: (scenario: Int, person: Int, window: Double?)] = [:]
+    ensemble.run(next: {
+      while let (row, scenario, person) = next() {
+        do {
+          let (request, window) = try self.request(scenario: scenario, person: person)
+          pending[row] = (scenario, person, window)
+          return (row, request)
+        } catch {
+          store(row, self.failed(scenario: scenario, person: person, Self.oneLine("\(error)")))
+        }
+      }
+      return nil
+    }, done: { row, outcome in
+      let info = pending.removeValue(forKey: row)!
+      store(row, self.output(scenario: info.scenario, person: info.person, troughWindow: info.window, outcome))
+    })
   }
 
   func run(scenario: Int, person: Int) -> RowOutput {
+    let request: SimulationRequest, window: Double?
+    do { (request, window) = try self.request(scenario: scenario, person: person) } catch {
+      return failed(scenario: scenario, person: person, Self.oneLine("\(error)"))
+    }
+    return output(scenario: scenario, person: person, troughWindow: window, Result { try simulator.run(request) })
+  }
+
+  /// The simulation request of one row, and the trough window of its schedule.
+  func request(scenario: Int, person: Int) throws -> (SimulationRequest, Double?) {
+    var (request, window) = try plan.builder.request(plan.values(ofScenario: scenario))
+    if let population = plan.population, person > 0 {
+      let drawn = try population.parameters(person: person) { name in
+        request.parameters[name] ?? self.plan.model.parameters.first { $0.name == name }!.value
+      }
+      request.parameters.merge(drawn) { _, new in new }
+    }
+    return (request, window)
+  }
+
+  /// A row that could not be computed, with its reason.
+  func failed(scenario: Int, person: Int, _ reason: String) -> RowOutput {
+    let values = plan.values(ofScenario: scenario)
+    let axisCells = values.suffix(plan.design.axes.count).map(\.description)
+    var output = RowOutput()
+    output.summary = CSV.row([plan.scenarioID(values), "\(person)"] + axisCells + ["failed", reason]
+      + [String](repeating: "", count: plan.metricColumns.count + SweepPlan.counterColumns.count))
+    output.metrics = [Double?](repeating: nil, count: plan.metricColumns.count)
+    return output
+  }
+
+  /// The row's CSV text and metrics from its simulation's outcome.
+  func output(scenario: Int, person: Int, troughWindow: Double?, _ outcome: Result<Trajectory, Error>) -> RowOutput {
+    let trajectory: Trajectory
+    switch outcome {
+    case .success(let result): trajectory = result
+    case .failure(let error): return failed(scenario: scenario, person: person, Self.oneLine("\(error)"))
+    }
+    guard trajectory.returnCode.isSuccess else {
+      return failed(scenario: scenario, person: person, Self.oneLine("solver: \(trajectory.returnCode)"))
+    }
     let values = plan.values(ofScenario: scenario)
     let id = plan.scenarioID(values)
     let axisCells = values.suffix(plan.design.axes.count).map(\.description)
     let metricCount = plan.metricColumns.count
     var output = RowOutput()
-    func failed(_ reason: String) -> RowOutput {
-      output.summary = CSV.row([id, "\(person)"] + axisCells + ["failed", reason]
-        + [String](repeating: "", count: metricCount + SweepPlan.counterColumns.count))
-      output.metrics = [Double?](repeating: nil, count: metricCount)
-      return output
-    }
-    let trajectory: Trajectory
-    let troughWindow: Double?
-    do {
-      var (request, window) = try plan.builder.request(values)
-      troughWindow = window
-      if let population = plan.population, person > 0 {
-        let drawn = try population.parameters(person: person) { name in
-          request.parameters[name] ?? self.plan.model.parameters.first { $0.name == name }!.value
-        }
-        request.parameters.merge(drawn) { _, new in new }
-      }
-      trajectory = try simulator.run(request)
-    } catch {
-      return failed(Self.oneLine("\(error)"))
-    }
-    guard trajectory.returnCode.isSuccess else {
-      return failed(Self.oneLine("solver: \(trajectory.returnCode)"))
-    }
     let m = plan.model.observables.count
     let times = trajectory.timesHours
     var metrics: [Double?] = []
@@ -61,7 +112,9 @@ final class RowWorker {
     var trajectoryText = ""
     for o in plan.observables {
       for k in times.indices { series[k] = trajectory.observables[k * m + o] }
-      if series.contains(where: { !$0.isFinite }) { return failed("observable \(plan.model.observables[o].name) is not finite") }
+      if series.contains(where: { !$0.isFinite }) {
+        return failed(scenario: scenario, person: person, "observable \(plan.model.observables[o].name) is not finite")
+      }
       let baseline = trajectory.baselineObservables[o]
       let r = TrajectoryMetrics(times: times, values: series, baseline: baseline, troughWindowHours: troughWindow)
       metrics += [baseline, r.cmax, r.tmax, r.auc, r.trough, baseline != 0 ? r.foldChange : nil, r.timeTo90PercentOfFinal]

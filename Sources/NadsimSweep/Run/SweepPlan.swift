@@ -17,6 +17,12 @@ public struct SweepPlan {
   public var observables: [Int]
   public var population: VirtualPopulation?
   public var writeTrajectories: Bool
+  /// Solve scenarios four at a time in SIMD lanes (``EnsembleSimulator``, Rodas5P with the
+  /// template's tolerances; a failed lane is solved again alone with the template's method). False:
+  /// one at a time with the template's method.
+  public var usesEnsemble = false
+  /// The solver's name as the manifest and fingerprint give it.
+  public var methodName: String { usesEnsemble ? "ensemble" : builder.template.method.rawValue }
   /// 1-based shard index and shard count.
   public var shard: (index: Int, count: Int)?
   /// Columns of the scenario axes in `summary.csv`.
@@ -176,7 +182,7 @@ public struct SweepPlan {
       "axes=\(design.axes.map { "\($0.name):\($0.values)" }.joined(separator: ";"))",
       "fixed=\(fixed.map { "\($0.name)=\($0.value)" }.joined(separator: ";"))",
       "observables=\(observables)", "trajectories=\(writeTrajectories)",
-      "until=\(t.durationHours)", "every=\(t.everyHours ?? 0)", "method=\(t.method.rawValue)",
+      "until=\(t.durationHours)", "every=\(t.everyHours ?? 0)", "method=\(methodName)",
       "rtol=\(t.tolerances.relative)", "atol=\(t.tolerances.absolute)",
       "parameters=\(t.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))",
     ]

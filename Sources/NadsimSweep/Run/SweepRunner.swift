@@ -47,7 +47,9 @@ public final class SweepRunner {
   public func run(into folder: ResultsFolder) throws -> Outcome {
     let range = plan.scenarioRange
     let perScenario = plan.rowsPerScenario
-    let scenariosPerBlock = max(1, (64 * jobs) / perScenario)
+    // Rows per block: enough per worker that the ensemble's four lanes stay busy until near the
+    // block's end (its last tasks finish with fewer lanes working).
+    let scenariosPerBlock = max(1, ((plan.usesEnsemble ? 128 : 64) * jobs) / perScenario)
     var next = range.lowerBound + folder.checkpoint.scenariosDone
     var outcome = Outcome()
     let lock = NSLock()
@@ -60,14 +62,14 @@ public final class SweepRunner {
       outputs.withUnsafeMutableBufferPointer { buffer in
         let slots = buffer
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-          while true {
+          workers[worker].run(rows: {
             lock.lock()
             let row = cursor
             cursor += 1
             lock.unlock()
-            guard row < rowCount else { return }
-            slots[row] = workers[worker].run(scenario: first + row / perScenario, person: row % perScenario)
-          }
+            guard row < rowCount else { return nil }
+            return (row, first + row / perScenario, row % perScenario)
+          }, store: { row, output in slots[row] = output })
         }
       }
       var texts: [String: String] = [Self.summaryName: ""]

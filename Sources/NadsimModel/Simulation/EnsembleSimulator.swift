@@ -1,0 +1,122 @@
+import Foundation
+import NadsimODE
+
+/// Runs many scenarios of one compiled model four at a time in SIMD lanes
+/// (``EnsembleRosenbrock`` on a ``ModelEnsemble``), each lane with its own doses and output grid.
+///
+/// Each scenario is prepared exactly as ``Simulator`` prepares it (constants, dose plan, cached
+/// untreated baseline, doses at t = 0) and its trajectory is assembled by the same code, so the two
+/// differ only in the integrator: Rodas5P in lanes here, with the request's tolerances. A scenario
+/// the lanes cannot finish (a failed lane) is solved again alone by the scalar ``Simulator`` with
+/// the request's own method, and its counters are that run's. Requests without an output grid
+/// (`everyHours == nil`: every step recorded) also go to the scalar simulator.
+///
+/// One per thread (the compiled evaluators keep scratch registers).
+public final class EnsembleSimulator {
+  public let simulator: Simulator
+  let ensemble: ModelEnsemble
+  let integrator: EnsembleRosenbrock
+  /// Scenarios solved again alone after their lane failed (over this simulator's lifetime).
+  public private(set) var rescued = 0
+
+  public init(_ compiled: CompiledModel, maxSteps: Int = 2_000_000) {
+    simulator = Simulator(compiled)
+    ensemble = ModelEnsemble(compiled)
+    var options = EnsembleOptions()
+    options.maxSteps = maxSteps
+    integrator = EnsembleRosenbrock(system: ensemble.system, options: options)
+  }
+
+  /// Solves the requests `next` hands out (with the caller's id for each) until it returns nil,
+  /// and gives each result to `done`, in the order they finish.
+  public func run(next: @escaping () -> (id: Int, request: SimulationRequest)?,
+                  done: @escaping (Int, Result<Trajectory, Error>) -> Void) {
+    let workload = Workload(owner: self, next: next, done: done)
+    integrator.run(workload)
+  }
+
+  private final class Workload: EnsembleWorkload {
+    unowned let owner: EnsembleSimulator
+    let next: () -> (id: Int, request: SimulationRequest)?
+    let done: (Int, Result<Trajectory, Error>) -> Void
+    let n: Int
+    let hoursPerTimeUnit: Double
+    /// Per lane: the caller's id, request, prepared run, amounts so far, infusion rates, outputs.
+    var slots: [Slot?] = Array(repeating: nil, count: EnsembleSystem.lanes)
+    /// Tasks started (their ``LaneTask/id``); the caller's id travels in the slot.
+    var started = 0
+
+    struct Slot {
+      var id: Int
+      var request: SimulationRequest
+      var run: PreparedRun
+      var amounts: (dosed: [Double], removed: [Double])
+      var infusion: [Double]
+      var states: [Double]
+    }
+
+    init(owner: EnsembleSimulator, next: @escaping () -> (id: Int, request: SimulationRequest)?,
+         done: @escaping (Int, Result<Trajectory, Error>) -> Void) {
+      self.owner = owner
+      self.next = next
+      self.done = done
+      n = owner.simulator.compiled.stateCount
+      hoursPerTimeUnit = owner.simulator.model.hoursPerTimeUnit
+    }
+
+    func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
+      while let (id, request) = next() {
+        let run: PreparedRun
+        do {
+          run = try owner.simulator.prepare(request)
+        } catch {
+          done(id, .failure(error))
+          continue
+        }
+        guard let saveTimes = run.saveTimes else {
+          done(id, Result { try owner.simulator.run(request) })
+          continue
+        }
+        owner.ensemble.setConstants(run.constants, lane: lane)
+        let rates = owner.ensemble.infusionRates(lane: lane)
+        for i in 0..<n { rates[i] = run.initialInfusion[i] }
+        for i in 0..<n { state[i] = run.initialState[i] }
+        slots[lane] = Slot(id: id, request: request, run: run, amounts: run.amounts, infusion: run.initialInfusion,
+                           states: [Double](repeating: .nan, count: saveTimes.count * n))
+        started += 1
+        return LaneTask(id: started, t0: 0, tEnd: run.tEnd, stops: run.stopTimes, saveTimes: saveTimes,
+                        tolerances: request.tolerances)
+      }
+      return nil
+    }
+
+    func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {
+      slots[lane]!.infusion.withUnsafeMutableBufferPointer { infusion in
+        slots[lane]!.run.applyDoses(at: time, hoursPerTimeUnit: hoursPerTimeUnit, to: state,
+                                    infusion: infusion.baseAddress!, amounts: &slots[lane]!.amounts)
+      }
+      let rates = owner.ensemble.infusionRates(lane: lane)
+      for i in 0..<n { rates[i] = slots[lane]!.infusion[i] }
+    }
+
+    func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {
+      slots[lane]!.states.withUnsafeMutableBufferPointer { states in
+        for i in 0..<n { states[index * n + i] = state[i] }
+      }
+    }
+
+    func finish(_ task: LaneTask, lane: Int, result: LaneResult) {
+      guard let slot = slots[lane] else { return }
+      slots[lane] = nil
+      if result.returnCode.isSuccess {
+        let trajectory = owner.simulator.finish(
+          slot.run, times: task.saveTimes, states: slot.states, finalTime: result.finalTime, amounts: slot.amounts,
+          returnCode: result.returnCode, statistics: result.statistics)
+        done(slot.id, .success(trajectory))
+      } else {
+        owner.rescued += 1
+        done(slot.id, Result { try owner.simulator.run(slot.request) })
+      }
+    }
+  }
+}
