@@ -91,12 +91,15 @@ public final class EnsembleSimulator {
     }
 
     func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {
-      slots[lane]!.infusion.withUnsafeMutableBufferPointer { infusion in
-        slots[lane]!.run.applyDoses(at: time, hoursPerTimeUnit: hoursPerTimeUnit, to: state,
-                                    infusion: infusion.baseAddress!, amounts: &slots[lane]!.amounts)
+      var slot = slots[lane]!
+      slots[lane] = nil  // the slot's arrays stay uniquely referenced while they change
+      slot.infusion.withUnsafeMutableBufferPointer { infusion in
+        slot.run.applyDoses(at: time, hoursPerTimeUnit: hoursPerTimeUnit, to: state,
+                            infusion: infusion.baseAddress!, amounts: &slot.amounts)
       }
       let rates = owner.ensemble.infusionRates(lane: lane)
-      for i in 0..<n { rates[i] = slots[lane]!.infusion[i] }
+      for i in 0..<n { rates[i] = slot.infusion[i] }
+      slots[lane] = slot
     }
 
     func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {

@@ -501,9 +501,8 @@ public final class EnsembleRosenbrock {
     for i in 0..<n { argument[i] = (argument[i] - f0[i]) / h0 }
     let d2 = norms(argument)
     let order = Double(tableau.order + 1)
-    for l in 0..<EnsembleSystem.lanes where busy(lane[l]) {
+    for l in 0..<EnsembleSystem.lanes where probe[l] {
       lane[l].statistics.rhsEvaluations += 1
-      guard probe[l] else { continue }
       let task = lane[l].task!
       let big = max(d1[l], d2[l])
       let h1 = big <= 1e-15 ? max(1e-6, h0[l] * 1e-3) : pow(0.01 / big, 1 / order)
@@ -513,8 +512,6 @@ public final class EnsembleRosenbrock {
       lane[l].statistics.initialStepSize = h
     }
   }
-
-  private func busy(_ lane: Lane) -> Bool { lane.task != nil }
 }
 
 extension EnsembleRosenbrock {
