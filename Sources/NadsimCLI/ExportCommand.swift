@@ -7,8 +7,8 @@ import NadsimSweep
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write a model or a sweep's results in another tool's format.",
-    subcommands: [ExportSBMLCommand.self, ExportNotebookCommand.self])
+    abstract: "Write a model, a sweep's inputs or a sweep's results in another tool's format.",
+    subcommands: [ExportSBMLCommand.self, ExportNotebookCommand.self, ExportScenariosCommand.self])
 }
 
 /// `nadsim export sbml`: the model as SBML Level 3 Version 2 core.

@@ -24,62 +24,13 @@ struct SweepCommand: ParsableCommand {
       2 for bad input.
       """)
 
-  @Option(help: "Sweep file (YAML, Models/sweeps/README.md).")
-  var sweep: String?
-
-  @Option(help: "Model file (overrides the sweep file's).")
-  var model: String?
-
-  @Option(name: .customLong("axis"), help: "An axis: NAME=V1,V2,... or NAME=LOW..HIGH[:STEPS][:log] (repeatable).")
-  var axes: [String] = []
-
-  @Option(name: .customLong("fixed"), help: "A value shared by every scenario: NAME=VALUE (repeatable).")
-  var fixed: [String] = []
-
-  @Option(help: "Scenario design: grid, latin_hypercube (lhs) or monte_carlo (mc).")
-  var design: String?
-
-  @Option(help: "Samples over the ranged axes (latin_hypercube, monte_carlo).")
-  var samples: Int?
-
-  @Option(help: "Seed of the design's samples and of the virtual people.")
-  var seed: UInt64?
-
-  @Option(help: "Virtual people per scenario, drawn from the model's declared variability.")
-  var population: Int?
-
-  @Option(help: "Length of each run (e.g. 28d).")
-  var until: String?
-
-  @Option(help: "Grid for metrics and trajectories (e.g. 1h; default 1h).")
-  var every: String?
-
-  @Option(name: .customLong("observable"), help: "Observables to report, comma-separated (default: all).")
-  var observables: [String] = []
-
-  @Option(name: .customLong("parameter-set"), help: "A parameter-set file applied to every scenario.")
-  var parameterSet: String?
-
-  @Flag(help: "Also write trajectories.csv (tidy long, on the --every grid).")
-  var trajectories = false
-
-  @Option(help: "Integration method: a scalar method (bdf, the default; rodas5p, auto, radau5, tsit5, dop853) or ensemble (Rodas5P on four scenarios at a time in SIMD lanes).")
-  var method: String?
-
-  @Option(help: "Relative tolerance (default 1e-6).")
-  var rtol: String?
-
-  @Option(help: "Absolute tolerance in working units (default 1e-9).")
-  var atol: String?
+  @OptionGroup var arguments: SweepArguments
 
   @Option(help: "Results folder (created if missing).")
   var out: String
 
   @Option(help: "Worker threads (default: all cores). Output does not depend on it.")
   var jobs: Int?
-
-  @Option(help: "Run part K of N (K/N): a contiguous share of the scenarios; join parts with nadsim merge.")
-  var shard: String?
 
   @Flag(help: "Finish an interrupted run of the same command in --out.")
   var resume = false
@@ -89,67 +40,8 @@ struct SweepCommand: ParsableCommand {
 
   func run() throws {
     let started = BuildInfo.timestamp()
-    var definition = SweepDefinition()
-    do {
-      if let sweep { definition = try SweepFile.load(path: sweep) }
-      try applyFlags(to: &definition)
-    } catch let error as SweepInputError { throw InputError(error.message) }
-
-    guard let modelPath = definition.modelPath else { throw InputError("--model: no model given (flag or the sweep file's 'model')") }
-    let loaded: Model
-    do { loaded = try ModelLoader.load(path: modelPath) } catch let error as ModelError { throw InputError(error.description) }
-    let hoursPerUnit = loaded.hoursPerTimeUnit
-    guard let untilText = definition.until else { throw InputError("--until: no run length given (flag or the sweep file's 'until')") }
-    var template = SimulationRequest(durationHours: try SimulateCommand.duration(untilText, flag: "--until", hoursPerUnit: hoursPerUnit))
-    template.everyHours = try SimulateCommand.duration(definition.every ?? "1h", flag: "--every", hoursPerUnit: hoursPerUnit)
-    // "ensemble": Rodas5P in SIMD lanes, with scalar rodas5p for lanes that fail. The default
-    // stays bdf: on the human model the lanes run at 0.6× scalar BDF's speed (see
-    // Benchmarks/results/sweep-scaling.md), because its right-hand side does not vectorise yet.
-    let methodName = definition.method ?? Method.bdf.rawValue
-    let usesEnsemble = methodName.lowercased() == "ensemble"
-    template.method = usesEnsemble ? .rodas5p : try ListParsing.method(methodName, flag: "--method")
-    let rtol = try ListParsing.tolerances(definition.rtol ?? "1e-6", flag: "--rtol")
-    let atol = try ListParsing.doubles(definition.atol ?? "1e-9", flag: "--atol")
-    guard rtol.count == 1, atol.count == 1, atol[0] >= 0 else { throw InputError("--rtol and --atol take one value each (atol ≥ 0)") }
-    template.tolerances = Tolerances(relative: rtol[0], absolute: atol[0])
-
-    var parameterSetRecord: SweepManifest.FileRecord?
-    do {
-      if let path = definition.parameterSet {
-        let set = try ParameterSet.load(path: path, for: loaded)
-        template.parameters = set.values
-        parameterSetRecord = .init(path: path, sha256: try BuildInfo.fileDigest(path), name: set.label)
-      }
-    } catch let error as ModelError { throw InputError(error.description) }
-
-    var plan: SweepPlan
-    do {
-      let (fixedValues, axisList) = try definition.resolve(for: loaded)
-      let kind = definition.design ?? .grid
-      let design = try ScenarioDesign(kind: kind, axes: axisList, samples: definition.samples ?? 0, seed: definition.seed ?? 1)
-      guard design.count > 0 else { throw InputError("the sweep has no scenarios") }
-      var people: VirtualPopulation?
-      if let size = definition.populationSize {
-        guard size >= 1 else { throw InputError("--population \(size): expected a whole number ≥ 1") }
-        people = try VirtualPopulation(model: loaded, size: size, seed: definition.populationSeed ?? definition.seed ?? 1,
-                                       correlations: loaded.correlations.map { ($0.first, $0.second, $0.coefficient) })
-      }
-      plan = try SweepPlan(
-        model: loaded, modelRecord: .init(path: modelPath, sha256: try BuildInfo.fileDigest(modelPath), name: loaded.name),
-        sweepFile: try sweep.map { .init(path: $0, sha256: try BuildInfo.fileDigest($0)) }, parameterSet: parameterSetRecord,
-        fixed: fixedValues, design: design, template: template, observables: definition.observables,
-        population: people, writeTrajectories: definition.trajectories ?? false, shard: try parseShard())
-      plan.usesEnsemble = usesEnsemble
-    } catch let error as SweepInputError {
-      throw InputError(error.message)
-    } catch let error as ScenarioDesign.DesignError {
-      throw InputError(error.message)
-    } catch let error as ScenarioBuilder.BuildError {
-      throw InputError(error.message)
-    } catch let error as VirtualPopulation.PopulationError {
-      throw InputError("--population: \(error.message)")
-    }
-
+    let prepared = try arguments.prepare()
+    let loaded = prepared.model, plan = prepared.plan, template = prepared.template
     let jobCount = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     guard jobCount >= 1 else { throw InputError("--jobs \(jobCount): expected a whole number ≥ 1") }
     let files = SweepRunner.files(for: plan)
@@ -188,7 +80,7 @@ struct SweepCommand: ParsableCommand {
       design: .init(kind: plan.design.kind.rawValue, samples: plan.design.kind == .grid ? nil : plan.design.samples,
                     seed: plan.design.kind == .grid ? nil : plan.design.seed),
       population: plan.population.map { .init(size: $0.size, seed: $0.seed, varied: $0.varied.map(\.name)) },
-      solver: .init(method: plan.methodName, rtol: rtol[0], atol: atol[0]),
+      solver: .init(method: plan.methodName, rtol: prepared.rtol, atol: prepared.atol),
       durationHours: template.durationHours, gridHours: template.everyHours,
       axes: plan.manifestAxes,
       observables: plan.observables.map { .init(name: loaded.observables[$0].name, unit: loaded.observables[$0].unit.description,
@@ -207,58 +99,6 @@ struct SweepCommand: ParsableCommand {
         "\(out): \(rowCount) rows (\(outcome.rows) computed now), \(failed) failed; \(plan.scenarioRange.count) scenarios × \(plan.rowsPerScenario) people\n".utf8))
     }
     if failed > 0 { throw ExitCode(1) }
-  }
-
-  private func applyFlags(to definition: inout SweepDefinition) throws {
-    if let model { definition.modelPath = model }
-    if let until { definition.until = until }
-    if let every { definition.every = every }
-    if !observables.isEmpty {
-      definition.observables = observables.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-    }
-    for text in fixed {
-      let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw SweepInputError("--fixed \(text): expected NAME=VALUE") }
-      definition.fixed.removeAll { $0.name == parts[0] }
-      definition.axes.removeAll { $0.name == parts[0] }
-      definition.fixed.append(.init(name: parts[0], values: .list([parts[1]]), origin: "--fixed"))
-    }
-    for text in axes {
-      let entry = try SweepDefinition.entry(flagValue: text, flag: "--axis")
-      definition.axes.removeAll { $0.name == entry.name }
-      definition.fixed.removeAll { $0.name == entry.name }
-      definition.axes.append(entry)
-    }
-    if let design {
-      let aliases = ["lhs": "latin_hypercube", "mc": "monte_carlo"]
-      guard let kind = ScenarioDesign.Kind(rawValue: aliases[design] ?? design) else {
-        throw SweepInputError("--design \(design): expected grid, latin_hypercube (lhs) or monte_carlo (mc)")
-      }
-      definition.design = kind
-    }
-    if let samples {
-      guard samples >= 1 else { throw SweepInputError("--samples \(samples): expected a whole number ≥ 1") }
-      definition.samples = samples
-    }
-    if let seed {
-      definition.seed = seed
-      definition.populationSeed = seed
-    }
-    if let population { definition.populationSize = population }
-    if let method { definition.method = method }
-    if let rtol { definition.rtol = rtol }
-    if let atol { definition.atol = atol }
-    if let parameterSet { definition.parameterSet = parameterSet }
-    if trajectories { definition.trajectories = true }
-  }
-
-  private func parseShard() throws -> (index: Int, count: Int)? {
-    guard let shard else { return nil }
-    let parts = shard.split(separator: "/").map { Int($0) }
-    guard parts.count == 2, let k = parts[0], let n = parts[1], n >= 1, (1...n).contains(k) else {
-      throw InputError("--shard \(shard): expected K/N with 1 ≤ K ≤ N, e.g. 2/4")
-    }
-    return (k, n)
   }
 }
 

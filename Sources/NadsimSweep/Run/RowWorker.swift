@@ -68,14 +68,7 @@ final class RowWorker {
 
   /// The simulation request of one row, and the trough window of its schedule.
   func request(scenario: Int, person: Int) throws -> (SimulationRequest, Double?) {
-    var (request, window) = try plan.builder.request(plan.values(ofScenario: scenario))
-    if let population = plan.population, person > 0 {
-      let drawn = try population.parameters(person: person) { name in
-        request.parameters[name] ?? self.plan.model.parameters.first { $0.name == name }!.value
-      }
-      request.parameters.merge(drawn) { _, new in new }
-    }
-    return (request, window)
+    try plan.requestAndTroughWindow(scenario: scenario, person: person)
   }
 
   /// A row that could not be computed, with its reason.
