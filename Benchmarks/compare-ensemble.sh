@@ -32,6 +32,9 @@ REPEATS=5             # C, numbalsoda and nadsim: passes over all 1,000 solves, 
 RR_REPEATS=3          # libRoadRunner
 SCIPY_REPEATS=2       # scipy LSODA (~10 s a pass on one core)
 NADSIM_METHODS="ensemble,rodas5p,bdf"
+# Extra nadsim ensemble rows at looser tolerances (rtol:atol), for the work-precision verdict:
+# the peers stay at rtol 1e-6, atol 1e-10; nadsim is compared at equal or better median scd.
+NADSIM_EXTRA_TOLERANCES="1e-5:1e-9,1e-4:1e-8,3e-4:1e-9"
 SKIP_NADSIM=0
 SKIP_SCIPY=0
 PY_PACKAGES=(numpy scipy numba numbalsoda libroadrunner)
@@ -45,6 +48,7 @@ Options:
   --rr-repeats N         passes for libRoadRunner (default $RR_REPEATS)
   --scipy-repeats N      passes for scipy (default $SCIPY_REPEATS)
   --nadsim-methods LIST  default $NADSIM_METHODS
+  --nadsim-extra-tolerances LIST  extra ensemble rows, rtol:atol pairs (default $NADSIM_EXTRA_TOLERANCES; "" for none)
   --skip-nadsim          no nadsim build or run (its rows are marked not available)
   --skip-scipy           no scipy rows
   --out-dir DIR          default Benchmarks/results
@@ -59,6 +63,7 @@ while (($#)); do
         --rr-repeats) RR_REPEATS="$2"; shift 2 ;;
         --scipy-repeats) SCIPY_REPEATS="$2"; shift 2 ;;
         --nadsim-methods) NADSIM_METHODS="$2"; shift 2 ;;
+        --nadsim-extra-tolerances) NADSIM_EXTRA_TOLERANCES="$2"; shift 2 ;;
         --skip-nadsim) SKIP_NADSIM=1; shift ;;
         --skip-scipy) SKIP_SCIPY=1; shift ;;
         --out-dir) OUT_DIR="$2"; shift 2 ;;
@@ -121,29 +126,35 @@ run_peer() {  # TAG TOOL METHOD CORES COMMAND...: a failing peer becomes a "not 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=',' read -r -a core_list <<<"$CORES"
 IFS=',' read -r -a nadsim_methods <<<"$NADSIM_METHODS"
-for c in "${core_list[@]}"; do
-    for m in "${nadsim_methods[@]}"; do
-        tag="nadsim-$m-$c"
-        if [[ -n "$NADSIM_BIN" ]]; then
-            log "nadsim ensemble --method $m --jobs $c"
-            if ! "$NADSIM_BIN" ensemble --model "$MODEL" "${common[@]}" --method "$m" --jobs "$c" \
-                    --repeats "$REPEATS" --out "$RUN/$tag.csv" >"$RUN/$tag.out"; then
-                unavailable "$tag" nadsim "$m" "$c" "nadsim ensemble failed (see $tag.out)"
-            else
-                # nadsim prints {"method","solves","jobs","best_seconds","solves_per_second"}.
-                "$PY" - "$RUN/$tag.out" "$c" "$REPEATS" >"$RUN/$tag.json" <<'EOF'
+nadsim_row() {  # TAG METHOD CORES RTOL ATOL LABEL
+    local tag="$1" m="$2" c="$3" rt="$4" at="$5" label="$6"
+    if [[ -z "$NADSIM_BIN" ]]; then unavailable "$tag" nadsim "$label" "$c" "$NADSIM_WHY"; return; fi
+    log "nadsim ensemble --method $m --jobs $c --rtol $rt --atol $at"
+    if ! "$NADSIM_BIN" ensemble --model "$MODEL" --parameters "$PARAMS" --until "$UNTIL" --rtol "$rt" --atol "$at" \
+            --method "$m" --jobs "$c" --repeats "$REPEATS" --out "$RUN/$tag.csv" >"$RUN/$tag.out"; then
+        unavailable "$tag" nadsim "$label" "$c" "nadsim ensemble failed (see $tag.out)"
+        return
+    fi
+    # nadsim prints {"method","solves","jobs","best_seconds","solves_per_second"}.
+    "$PY" - "$RUN/$tag.out" "$c" "$REPEATS" "$label" >"$RUN/$tag.json" <<'EOF'
 import json, sys
 line = [l for l in open(sys.argv[1]).read().splitlines() if l.strip().startswith("{")][-1]
 j = json.loads(line)
 j.setdefault("tool", "nadsim")
+j["method"] = sys.argv[4]
 j["cores"] = int(j.get("jobs", sys.argv[2]))
 j.setdefault("repeats", int(sys.argv[3]))
 print(json.dumps(j))
 EOF
-            fi
-        else
-            unavailable "$tag" nadsim "$m" "$c" "$NADSIM_WHY"
-        fi
+}
+IFS=',' read -r -a extra_tolerances <<<"$NADSIM_EXTRA_TOLERANCES"
+for c in "${core_list[@]}"; do
+    for m in "${nadsim_methods[@]}"; do
+        nadsim_row "nadsim-$m-$c" "$m" "$c" "$RTOL" "$ATOL" "$m"
+    done
+    for pair in "${extra_tolerances[@]}"; do
+        rt="${pair%%:*}"; at="${pair##*:}"
+        nadsim_row "nadsim-ensemble-$rt-$c" ensemble "$c" "$rt" "$at" "ensemble (rtol $rt, atol $at)"
     done
 
     run_peer "cvode-$c" "CVODE -O3 (C)" "BDF, dense, analytic Jacobian" "$c" \
@@ -183,7 +194,7 @@ integrator (stiff) with the same rtol and atol (atol set explicitly), roadrunner
 - **numbalsoda** $(pyver numbalsoda) (numba $(pyver numba)): LSODA with a numba \`cfunc\` RHS; numbalsoda takes no \
 Jacobian, so LSODA uses difference quotients; the solves run in a numba \`prange\` loop over $(echo "$CORES" | tr ',' '/') threads (\`peers/ensemble_numbalsoda.py\`).
 - **scipy** $(pyver scipy): \`solve_ivp(method=\"LSODA\")\`, Python RHS and analytic Jacobian; 1 core in-process, 2 cores as 2 worker processes (\`peers/ensemble_scipy.py\`).
-- **nadsim**: \`nadsim ensemble --method M --jobs N --repeats $REPEATS\` (commit $commit).
+- **nadsim**: \`nadsim ensemble --method M --jobs N --repeats $REPEATS\` (commit $commit). \`ensemble\` is Rodas5P on four scenarios at a time in SIMD lanes, each lane with its own steps (a lane that finishes takes the next scenario). Rows marked \"ensemble (rtol R, atol A)\" run at looser tolerances than the peers' 1e-6/1e-10: they are there for the work-precision verdict below, which compares at equal or better median scd, and their minimum scd is in the table.
 
 Machine: $cpu, $(nproc) cores, load average (1/5/15 min) $LOAD_BEFORE before the runs and \
 $(cut -d' ' -f1-3 /proc/loadavg) after them (other work on the machine takes cores from the 2-core rows first); Python $("$PY" -c 'import platform; print(platform.python_version())'), numpy $(pyver numpy). \
