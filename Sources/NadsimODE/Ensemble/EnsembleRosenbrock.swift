@@ -101,6 +101,11 @@ public final class EnsembleRosenbrock {
     var controller = PIController(beta1: 0.7, beta2: 0.4, safety: 0.9, minFactor: 0.2, maxFactor: 6)
     var nextStop = 0
     var nextSave = 0
+    /// The next stop time, or tEnd (what steps are clipped to); kept here so the step loop does
+    /// not touch the task's arrays.
+    var limit = 0.0
+    /// The next save time, or +∞.
+    var nextSaveTime = Double.infinity
     var needsStart = false
     var nonFiniteRun = 0
     var rejectionRun = 0
@@ -168,6 +173,8 @@ public final class EnsembleRosenbrock {
             workload.save(task, lane: l, index: lane[l].nextSave, time: task.t0, state: laneState)
             lane[l].nextSave += 1
           }
+          lane[l].limit = limit(lane[l])
+          lane[l].nextSaveTime = nextSaveTime(lane[l])
           lane[l].needsStart = true
           busy[l] = true
         }
@@ -175,10 +182,7 @@ public final class EnsembleRosenbrock {
     }
 
     refill()
-    var iterations = 0
-    defer { if ProcessInfo.processInfo.environment["NADSIM_ENSEMBLE_DEBUG"] != nil { FileHandle.standardError.write("iterations \(iterations)\n".data(using: .utf8)!) } }
     while any(busy) {
-      iterations += 1
       var times = Lanes.zero
       for l in 0..<lanes { times[l] = lane[l].t }
 
@@ -198,9 +202,7 @@ public final class EnsembleRosenbrock {
       // This attempt's step in each lane, clipped to its next stop or end.
       var steps = Lanes(repeating: 1)
       for l in 0..<lanes where busy[l] {
-        let task = lane[l].task!
-        let limit = lane[l].nextStop < task.stops.count ? task.stops[lane[l].nextStop] : task.tEnd
-        let (step, lands) = clippedToLimit(lane[l].h, t: lane[l].t, limit: limit)
+        let (step, lands) = clippedToLimit(lane[l].h, t: lane[l].t, limit: lane[l].limit)
         if isLostInRounding(step, at: lane[l].t) {
           finish(l, lane[l].nonFiniteSinceErrorTest ? .rhsNotFinite(t: lane[l].t) : .stepSizeUnderflow(t: lane[l].t))
           continue
@@ -294,9 +296,10 @@ public final class EnsembleRosenbrock {
       // Save times inside the accepted steps, from the dense output (y still holds y₀).
       var denseReady = false
       for l in 0..<lanes where accepted[l] {
-        let task = lane[l].task!
         let t = lane[l].t, step = lane[l].step
-        let tNew = lane[l].landsOnStop ? limitOf(lane[l]) : t + step
+        let tNew = lane[l].landsOnStop ? lane[l].limit : t + step
+        guard lane[l].nextSaveTime <= tNew else { continue }
+        let task = lane[l].task!
         while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] <= tNew {
           if !denseReady {
             prepareDenseOutput()
@@ -307,15 +310,17 @@ public final class EnsembleRosenbrock {
           workload.save(task, lane: l, index: lane[l].nextSave, time: time, state: laneState)
           lane[l].nextSave += 1
         }
+        lane[l].nextSaveTime = nextSaveTime(lane[l])
       }
       for m in 0..<n { y[m].replace(with: argument[m], where: accepted) }
       for l in 0..<lanes where accepted[l] {
-        let task = lane[l].task!
         if lane[l].landsOnStop {
-          let limit = limitOf(lane[l])
+          let limit = lane[l].limit
           lane[l].t = limit
+          let task = lane[l].task!
           if lane[l].nextStop < task.stops.count {
             lane[l].nextStop += 1
+            lane[l].limit = self.limit(lane[l])
             for i in 0..<n { laneState[i] = y[i][l] }
             workload.stop(task, lane: l, at: limit, state: laneState)
             for i in 0..<n { y[i][l] = laneState[i] }
@@ -335,9 +340,15 @@ public final class EnsembleRosenbrock {
 
   private func t(_ lane: Lane) -> Double { lane.t + lane.step }
 
-  private func limitOf(_ lane: Lane) -> Double {
+  /// The lane's next stop time, or its end.
+  private func limit(_ lane: Lane) -> Double {
     let task = lane.task!
     return lane.nextStop < task.stops.count ? task.stops[lane.nextStop] : task.tEnd
+  }
+
+  private func nextSaveTime(_ lane: Lane) -> Double {
+    let task = lane.task!
+    return lane.nextSave < task.saveTimes.count ? task.saveTimes[lane.nextSave] : .infinity
   }
 
   /// The stages of one attempt from (t, y) with each lane's step, into k.
