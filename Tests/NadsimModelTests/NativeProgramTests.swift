@@ -81,6 +81,42 @@ struct NativeProgramTests {
     #expect(mismatches == 0)
   }
 
+  @Test("powers with per-lane exponents (whole in some lanes, not in others) in a multi-block program: native lanes equal the interpreter bit for bit",
+        arguments: [4, 9])
+  func powersWithLaneExponents(lanes: Int) throws {
+    // x^e, (x+y)^(e-1), 1/(1 + (y/z)^e)... over 300 outputs, so the program spans several blocks
+    // and its lane blocks take the two-pass form (whole powers vectorised, re-run otherwise).
+    let x = NadsimModel.Expression.symbol("x"), y = NadsimModel.Expression.symbol("y"), z = NadsimModel.Expression.symbol("z"), e = NadsimModel.Expression.symbol("w")
+    var outputs: [NadsimModel.Expression] = []
+    for k in 0..<300 {
+      let c = NadsimModel.Expression.number(1 + Double(k % 7) * 0.25)
+      switch k % 3 {
+      case 0: outputs.append(.binary(.power, .binary(.multiply, c, x), e))
+      case 1: outputs.append(.binary(.power, .binary(.add, x, y), .binary(.subtract, e, .number(1))))
+      default: outputs.append(.binary(.divide, .number(1), .binary(.add, .number(1), .binary(.power, .binary(.divide, y, z), e))))
+      }
+    }
+    let program = try ExpressionProgram(outputs: outputs, inputCount: Self.names.count, slot: { Self.names.firstIndex(of: $0) })
+    let native = try NativeProgram(program)
+    let interpreter = ExpressionInterpreter(program)
+    let exponentSets: [[Double]] = [[7, 6, -3, 16, 2, 0, 1, 7, -16], [7, 2.5, 7, 0.5, 17, -2, 3, 7, 1]]
+    for exponents in exponentSets {
+      var inputs = [Double](repeating: 0, count: Self.names.count * lanes)
+      for l in 0..<lanes {
+        inputs[0 * lanes + l] = 0.3 + 0.11 * Double(l)           // x
+        inputs[1 * lanes + l] = 1.7 - 0.05 * Double(l)           // y
+        inputs[2 * lanes + l] = 0.9 + 0.02 * Double(l)           // z
+        inputs[3 * lanes + l] = exponents[l % exponents.count]   // w, the exponent
+      }
+      var fromNative = [Double](repeating: 0, count: program.outputCount * lanes)
+      var fromInterpreter = fromNative
+      native.evaluate(lanes: lanes, inputs: inputs, outputs: &fromNative)
+      interpreter.evaluate(lanes: lanes, inputs: inputs, outputs: &fromInterpreter)
+      let mismatches = zip(fromNative, fromInterpreter).filter { !identical($0, $1) }.count
+      #expect(mismatches == 0, "exponents \(exponents): \(mismatches) outputs differ")
+    }
+  }
+
   @Test("inputs split into a leading and a trailing block give the same results as one buffer", arguments: [1, 5])
   func splitInputs(lanes: Int) throws {
     let program = Self.randomProgram

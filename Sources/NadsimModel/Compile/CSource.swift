@@ -22,6 +22,13 @@
 /// temporary array. Each block has a scalar and a lane-loop version (running one scenario through
 /// the lane loops was measured 2–3× slower).
 ///
+/// A lane block whose only calls are powers runs in two passes: first with whole powers
+/// (`nadsim_whole_power`, the same products as `nadsim_power` without branches or calls, so the
+/// loop vectorises), noting whether any lane had an exponent that is not a whole number in
+/// [−16, 16]; only then does the block run again as written. A call to `pow` (or `exp`, `log`)
+/// inside a lane loop keeps clang from vectorising it: before this, one 4-lane right-hand side of
+/// the human model cost about four scalar ones.
+///
 /// Each instruction is one statement `const double vK = <operation>;` with the operation written
 /// exactly as ``ScalarSemantics`` defines it (`b < a ? b : a` for min, `c != 0.0 ? a : b` for a
 /// select, `b == 2.0 ? a*a : pow(a, b)` for a power...), and constants are hexadecimal literals
@@ -87,6 +94,22 @@ enum CSource {
         }
         return pow(a, b);
       }
+      /* nadsim_power for a whole b with |b| <= 16, without branches or calls, so that lane loops
+         vectorise: the same products in the same order (extra squarings of x are never used). */
+      static inline double nadsim_whole_power(double a, double b) {
+        double c = b < 0.0 ? -b : b;
+        const long m = (long)(c <= 16.0 ? c : 0.0);
+        double r = 1.0, x = a;
+        r = (m & 1) ? r * x : r; x = x * x;
+        r = (m & 2) ? r * x : r; x = x * x;
+        r = (m & 4) ? r * x : r; x = x * x;
+        r = (m & 8) ? r * x : r; x = x * x;
+        r = (m & 16) ? r * x : r;
+        return b < 0.0 ? 1.0 / r : r;
+      }
+      static inline int nadsim_not_whole(double b) {
+        return !(b >= -16.0 && b <= 16.0 && b == __builtin_trunc(b));
+      }
       static inline double nadsim_bits(unsigned long long u) {
         union { unsigned long long u; double d; } x;
         x.u = u;
@@ -101,7 +124,7 @@ enum CSource {
     }
     /// The statements of block `k`: loads of the inputs and earlier results it reads, its
     /// instructions, and stores of its outputs and of results later blocks read.
-    func body(_ k: Int, lanes: Bool, indent: String) -> String {
+    func body(_ k: Int, lanes: Bool, indent: String, wholePowers: Bool = false) -> String {
       var text = ""
       let tile = layout.tile
       for i in layout.inputs[k] { text += "\(indent)const double i\(i) = \(load(i, lanes: lanes));\n" }
@@ -110,7 +133,14 @@ enum CSource {
         text += "\(indent)const double v\(j) = t[\(lanes ? "\(slot * tile) + l" : "\(slot)")];\n"
       }
       for j in layout.blocks[k] {
-        text += "\(indent)const double v\(j) = \(statement(program.instructions[j], program));\n"
+        let instruction = program.instructions[j]
+        if wholePowers && instruction.operation == .power {
+          let a = name(instruction.first, program), b = name(instruction.second, program)
+          text += "\(indent)const double v\(j) = nadsim_whole_power(\(a), \(b));\n"
+          text += "\(indent)notWhole |= nadsim_not_whole(\(b));\n"
+        } else {
+          text += "\(indent)const double v\(j) = \(statement(instruction, program));\n"
+        }
       }
       for j in layout.exports[k] {
         let slot = layout.slot[j]!
@@ -121,6 +151,12 @@ enum CSource {
         text += "\(indent)\(target) = \(name(program.outputs[output], program));\n"
       }
       return text
+    }
+    /// Whether block k's only calls are powers (which then get the vectorisable two-pass form);
+    /// exp and log calls keep a block scalar anyway.
+    func powersOnly(_ k: Int) -> Bool {
+      let operations = layout.blocks[k].map { program.instructions[$0].operation }
+      return operations.contains(.power) && !operations.contains { [.exp, .log, .log10].contains($0) }
     }
     // Stores to different output rows never overlap, but with `lanes` unknown the compiler
     // cannot prove it (with lanes = 1 they would) and would not vectorise.
@@ -157,11 +193,32 @@ enum CSource {
       text += "\(local) nadsim_s\(k)(\(signature), double *restrict t) {\n"
       text += body(k, lanes: false, indent: "  ")
       text += "}\n\n"
-      text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
-      text += assumeSafety
-      text += "  for (long l = 0; l < m; ++l) {\n"
-      text += body(k, lanes: true, indent: "    ")
-      text += "  }\n}\n\n"
+      if powersOnly(k) {
+        // First with whole powers only (vectorised); if any lane has another exponent, the
+        // block runs again as written (it only reads inputs and earlier blocks' results).
+        text += "\(local) nadsim_lw\(k)(\(signature), double *restrict t, long n, long m, int *restrict other) {\n"
+        text += "  int notWhole = 0;\n"
+        text += assumeSafety
+        text += "  for (long l = 0; l < m; ++l) {\n"
+        text += body(k, lanes: true, indent: "    ", wholePowers: true)
+        text += "  }\n  *other = notWhole;\n}\n\n"
+        text += "\(local) nadsim_lx\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += assumeSafety
+        text += "  for (long l = 0; l < m; ++l) {\n"
+        text += body(k, lanes: true, indent: "    ")
+        text += "  }\n}\n\n"
+        text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += "  int other = 0;\n"
+        text += "  nadsim_lw\(k)(a, b, out, t, n, m, &other);\n"
+        text += "  if (other) nadsim_lx\(k)(a, b, out, t, n, m);\n"
+        text += "}\n\n"
+      } else {
+        text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += assumeSafety
+        text += "  for (long l = 0; l < m; ++l) {\n"
+        text += body(k, lanes: true, indent: "    ")
+        text += "  }\n}\n\n"
+      }
     }
     let slots = max(layout.slotCount, 1)
     text += "\(local) \(runScalar)(\(signature)) {\n"
