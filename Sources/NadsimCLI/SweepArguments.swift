@@ -84,8 +84,8 @@ struct SweepArguments: ParsableArguments {
     var template = SimulationRequest(durationHours: try SimulateCommand.duration(untilText, flag: "--until", hoursPerUnit: hoursPerUnit))
     template.everyHours = try SimulateCommand.duration(definition.every ?? "1h", flag: "--every", hoursPerUnit: hoursPerUnit)
     // "ensemble": Rodas5P in SIMD lanes, with scalar rodas5p for lanes that fail. The default
-    // stays bdf: on the human model the lanes run at 0.6× scalar BDF's speed (see
-    // Benchmarks/results/sweep-scaling.md), because its right-hand side does not vectorise yet.
+    // stays bdf: on the human model the lanes run at 0.84–0.91× scalar BDF's speed (see
+    // Benchmarks/results/sweep-scaling.md).
     let methodName = definition.method ?? Method.bdf.rawValue
     let usesEnsemble = methodName.lowercased() == "ensemble"
     template.method = usesEnsemble ? .rodas5p : try ListParsing.method(methodName, flag: "--method")
