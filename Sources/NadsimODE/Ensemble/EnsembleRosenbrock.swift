@@ -532,6 +532,8 @@ extension EnsembleRosenbrock {
   public func solve(from t0: Double, y0: [[Double]], to tEnd: [Double]) -> EnsembleSolution {
     let count = y0.count
     precondition((1...EnsembleSystem.lanes).contains(count) && tEnd.count == count, "1…4 scenarios, one end time each")
+    precondition(y0.allSatisfy { $0.count == n }, "each initial state has one value per state of the system")
+    precondition([1, EnsembleSystem.lanes].contains(options.tolerances.count), "one set of tolerances, or one per lane")
     let batch = FixedBatch(t0: t0, y0: y0, tEnd: tEnd, saveTimes: options.saveTimes, dimension: n,
                            tolerances: options.tolerances)
     run(batch)
@@ -564,12 +566,9 @@ private final class FixedBatch: EnsembleWorkload {
   func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
     guard lane < y0.count, solution.finalTimes[lane].isNaN else { return nil }
     solution.finalTimes[lane] = t0  // marks the lane as started
-    for i in 0..<n { state[i] = i < y0[lane].count ? y0[lane][i] : .nan }
+    for i in 0..<n { state[i] = y0[lane][i] }
     var task = LaneTask(id: lane, t0: t0, tEnd: tEnd[lane], saveTimes: order.map { saveTimes[$0] })
     if tolerances.count == EnsembleSystem.lanes { task.tolerances = tolerances[lane] }
-    if y0[lane].count != n {
-      task.tEnd = .nan  // reported as invalid input by the integrator
-    }
     return task
   }
 
