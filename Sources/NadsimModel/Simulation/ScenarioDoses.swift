@@ -34,17 +34,7 @@ public struct ScenarioDoses {
   public let changes: [Change]
 
   public init(model: Model, request: SimulationRequest) throws {
-    // The same merge as Simulator.run: a dose number naming a model parameter sets it for the run,
-    // unless the request overrides it; different values from different doses are an error.
-    var parameters = request.parameters
-    for dose in request.regimen.doses {
-      for (key, value) in dose.routeParameters where model.parameters.contains(where: { $0.name == key }) {
-        if let previous = parameters[key], previous != value, request.parameters[key] == nil {
-          throw ModelError("doses give different values (\(previous), \(value)); one run has one value", at: dose.origin, name: key)
-        }
-        parameters[key] = request.parameters[key] ?? value
-      }
-    }
+    let parameters = try ScenarioConstants.runParameters(model: model, request: request)
     let constants = try ScenarioConstants(model: model, covariates: request.covariates, parameters: parameters)
     let plan = try DosePlan(model: model, regimen: request.regimen, constants: constants, durationHours: request.durationHours)
     var changes: [Change] = []

@@ -85,17 +85,7 @@ public final class Simulator {
     if let every = request.everyHours, !(every > 0 && every.isFinite) {
       throw ModelError("the output step must be a positive number of hours", at: SourceLocation(file: model.file), name: "every")
     }
-    // Dose numbers that name model parameters set them for the run.
-    var parameters = request.parameters
-    for dose in request.regimen.doses {
-      for (key, value) in dose.routeParameters where model.parameters.contains(where: { $0.name == key }) {
-        if let previous = parameters[key], previous != value, request.parameters[key] == nil {
-          throw ModelError("doses give different values (\(previous), \(value)); one run has one value", at: dose.origin, name: key)
-        }
-        parameters[key] = request.parameters[key] ?? value
-      }
-    }
-    let constants = try ScenarioConstants(model: model, covariates: request.covariates, parameters: parameters)
+    let constants = try ScenarioConstants(model: model, request: request)
     let plan = try DosePlan(model: model, regimen: request.regimen, constants: constants,
                             durationHours: request.durationHours)
 
@@ -180,6 +170,30 @@ public final class Simulator {
       }
     }
     return trajectory
+  }
+}
+
+extension ScenarioConstants {
+  /// The constants of one run: the request's covariates, and its parameters merged as
+  /// ``runParameters(model:request:)`` merges them.
+  init(model: Model, request: SimulationRequest) throws {
+    try self.init(model: model, covariates: request.covariates, parameters: Self.runParameters(model: model, request: request))
+  }
+
+  /// The request's parameters, plus dose numbers that name model parameters (an area, say): they
+  /// set them for the run unless the request overrides them; different values from different
+  /// doses are an error.
+  static func runParameters(model: Model, request: SimulationRequest) throws -> [String: Double] {
+    var parameters = request.parameters
+    for dose in request.regimen.doses {
+      for (key, value) in dose.routeParameters where model.parameters.contains(where: { $0.name == key }) {
+        if let previous = parameters[key], previous != value, request.parameters[key] == nil {
+          throw ModelError("doses give different values (\(previous), \(value)); one run has one value", at: dose.origin, name: key)
+        }
+        parameters[key] = request.parameters[key] ?? value
+      }
+    }
+    return parameters
   }
 }
 
