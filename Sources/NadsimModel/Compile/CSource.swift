@@ -27,7 +27,9 @@
 /// loop vectorises), noting whether any lane had an exponent that is not a whole number in
 /// [−16, 16]; only then does the block run again as written. A call to `pow` (or `exp`, `log`)
 /// inside a lane loop keeps clang from vectorising it: before this, one 4-lane right-hand side of
-/// the human model cost about four scalar ones.
+/// the human model cost about four scalar ones. A lane block with `exp`/`log` calls first runs a
+/// scalar loop over the tile computing only the calls (and the instructions their arguments
+/// depend on) into a small array; its main loop reads them from there and has no calls left.
 ///
 /// Each instruction is one statement `const double vK = <operation>;` with the operation written
 /// exactly as ``ScalarSemantics`` defines it (`b < a ? b : a` for min, `c != 0.0 ? a : b` for a
@@ -124,7 +126,7 @@ enum CSource {
     }
     /// The statements of block `k`: loads of the inputs and earlier results it reads, its
     /// instructions, and stores of its outputs and of results later blocks read.
-    func body(_ k: Int, lanes: Bool, indent: String, wholePowers: Bool = false) -> String {
+    func body(_ k: Int, lanes: Bool, indent: String, wholePowers: Bool = false, calls: [Int: Int] = [:]) -> String {
       var text = ""
       let tile = layout.tile
       for i in layout.inputs[k] { text += "\(indent)const double i\(i) = \(load(i, lanes: lanes));\n" }
@@ -134,7 +136,9 @@ enum CSource {
       }
       for j in layout.blocks[k] {
         let instruction = program.instructions[j]
-        if wholePowers && instruction.operation == .power {
+        if let index = calls[j] {
+          text += "\(indent)const double v\(j) = c[\(index * layout.tile) + l];\n"
+        } else if wholePowers && instruction.operation == .power {
           let a = name(instruction.first, program), b = name(instruction.second, program)
           text += "\(indent)const double v\(j) = nadsim_whole_power(\(a), \(b));\n"
           text += "\(indent)notWhole |= nadsim_not_whole(\(b));\n"
@@ -152,12 +156,39 @@ enum CSource {
       }
       return text
     }
-    /// Whether block k's only calls are powers (which then get the vectorisable two-pass form);
-    /// exp and log calls keep a block scalar anyway.
-    func powersOnly(_ k: Int) -> Bool {
-      let operations = layout.blocks[k].map { program.instructions[$0].operation }
-      return operations.contains(.power) && !operations.contains { [.exp, .log, .log10].contains($0) }
+    let callOperations: [ExpressionProgram.Operation] = [.exp, .log, .log10]
+    /// Block k's exp/log calls, numbered (instruction → index), or empty.
+    func calls(_ k: Int) -> [Int: Int] {
+      var numbers: [Int: Int] = [:]
+      for j in layout.blocks[k] where callOperations.contains(program.instructions[j].operation) { numbers[j] = numbers.count }
+      return numbers
     }
+    /// The scalar pre-pass of a block with calls: per lane, the instructions the calls depend on
+    /// (within the block), then the calls, stored in c.
+    func prepass(_ k: Int, _ numbers: [Int: Int], indent: String) -> String {
+      let inBlock = Set(layout.blocks[k])
+      var needed = Set<Int>()
+      func visit(_ j: Int) {
+        guard needed.insert(j).inserted else { return }
+        let instruction = program.instructions[j]
+        for operand in [instruction.first, instruction.second, instruction.third] where operand >= 0 {
+          if case .instruction(let i) = program.source(of: operand), inBlock.contains(i) { visit(i) }
+        }
+      }
+      for j in numbers.keys { visit(j) }
+      var text = ""
+      for i in layout.inputs[k] { text += "\(indent)const double i\(i) = \(load(i, lanes: true));\n" }
+      for j in layout.imports[k] {
+        text += "\(indent)const double v\(j) = t[\(layout.slot[j]! * layout.tile) + l];\n"
+      }
+      for j in layout.blocks[k] where needed.contains(j) {
+        text += "\(indent)const double v\(j) = \(statement(program.instructions[j], program));\n"
+        if let index = numbers[j] { text += "\(indent)c[\(index * layout.tile) + l] = v\(j);\n" }
+      }
+      return text
+    }
+    /// Whether block k has powers (they get the vectorisable two-pass form).
+    func hasPowers(_ k: Int) -> Bool { layout.blocks[k].contains { program.instructions[$0].operation == .power } }
     // Stores to different output rows never overlap, but with `lanes` unknown the compiler
     // cannot prove it (with lanes = 1 they would) and would not vectorise.
     let assumeSafety = """
@@ -193,30 +224,44 @@ enum CSource {
       text += "\(local) nadsim_s\(k)(\(signature), double *restrict t) {\n"
       text += body(k, lanes: false, indent: "  ")
       text += "}\n\n"
-      if powersOnly(k) {
+      let numbers = calls(k)
+      let callArgument = numbers.isEmpty ? "" : ", const double *restrict c"
+      let callPass = numbers.isEmpty ? "" : ", c"
+      var front = ""  // the pre-pass, for blocks with calls
+      if !numbers.isEmpty {
+        // exp and log have no vector form here: compute them (and what they depend on) first in
+        // a scalar loop, so the block's main loop has no calls and vectorises.
+        front += "  double c[\(numbers.count * layout.tile)];\n"
+        front += "  for (long l = 0; l < m; ++l) {\n"
+        front += prepass(k, numbers, indent: "    ")
+        front += "  }\n"
+      }
+      if hasPowers(k) {
         // First with whole powers only (vectorised); if any lane has another exponent, the
         // block runs again as written (it only reads inputs and earlier blocks' results).
-        text += "\(local) nadsim_lw\(k)(\(signature), double *restrict t, long n, long m, int *restrict other) {\n"
+        text += "\(local) nadsim_lw\(k)(\(signature), double *restrict t, long n, long m, int *restrict other\(callArgument)) {\n"
         text += "  int notWhole = 0;\n"
         text += assumeSafety
         text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ", wholePowers: true)
+        text += body(k, lanes: true, indent: "    ", wholePowers: true, calls: numbers)
         text += "  }\n  *other = notWhole;\n}\n\n"
-        text += "\(local) nadsim_lx\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += "\(local) nadsim_lx\(k)(\(signature), double *restrict t, long n, long m\(callArgument)) {\n"
         text += assumeSafety
         text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ")
+        text += body(k, lanes: true, indent: "    ", calls: numbers)
         text += "  }\n}\n\n"
         text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += front
         text += "  int other = 0;\n"
-        text += "  nadsim_lw\(k)(a, b, out, t, n, m, &other);\n"
-        text += "  if (other) nadsim_lx\(k)(a, b, out, t, n, m);\n"
+        text += "  nadsim_lw\(k)(a, b, out, t, n, m, &other\(callPass));\n"
+        text += "  if (other) nadsim_lx\(k)(a, b, out, t, n, m\(callPass));\n"
         text += "}\n\n"
       } else {
         text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
+        text += front
         text += assumeSafety
         text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ")
+        text += body(k, lanes: true, indent: "    ", calls: numbers)
         text += "  }\n}\n\n"
       }
     }
