@@ -24,7 +24,7 @@ struct ModelEnsembleTests {
     let compiled = try CompiledModel(model, preferNative: native)
     let constants = try Self.overrides.map { try ScenarioConstants(model: model, parameters: $0).values }
     let ensemble = ModelEnsemble(compiled)
-    ensemble.setConstants(constants)
+    for (lane, values) in constants.enumerated() { ensemble.setConstants(values, lane: lane) }
     let problem = TestProblem.hires
     let y0 = model.species.map { $0.initial! }
     for rtol in [1e-6, 1e-8] {

@@ -81,23 +81,9 @@ enum CSource {
       double log(double);
       double log10(double);
       double pow(double, double);
-      static inline double nadsim_power(double a, double b) {
-        if (b == 2.0) return a * a;
-        if (b >= -16.0 && b <= 16.0 && b == (double)(long)b) {
-          long whole = (long)b;
-          long m = whole < 0 ? -whole : whole;
-          double result = 1.0, x = a;
-          while (m != 0) {
-            if (m & 1) result *= x;
-            m >>= 1;
-            if (m != 0) x *= x;
-          }
-          return whole < 0 ? 1.0 / result : result;
-        }
-        return pow(a, b);
-      }
-      /* nadsim_power for a whole b with |b| <= 16, without branches or calls, so that lane loops
-         vectorise: the same products in the same order (extra squarings of x are never used). */
+      /* a^b for a whole b with |b| <= 16: binary powering without branches or calls (so lane loops
+         vectorise), the products of ScalarSemantics.power in the same order (the squarings of x
+         past b's highest bit are never used). */
       static inline double nadsim_whole_power(double a, double b) {
         double c = b < 0.0 ? -b : b;
         const long m = (long)(c <= 16.0 ? c : 0.0);
@@ -111,6 +97,9 @@ enum CSource {
       }
       static inline int nadsim_not_whole(double b) {
         return !(b >= -16.0 && b <= 16.0 && b == __builtin_trunc(b));
+      }
+      static inline double nadsim_power(double a, double b) {
+        return nadsim_not_whole(b) ? pow(a, b) : nadsim_whole_power(a, b);
       }
       static inline double nadsim_bits(unsigned long long u) {
         union { unsigned long long u; double d; } x;

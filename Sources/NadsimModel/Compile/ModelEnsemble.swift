@@ -55,15 +55,8 @@ public final class ModelEnsemble {
       })
   }
 
-  /// Gives lane l the constants `constants[l]` (``Model/constantNames`` order, as
-  /// ``ScenarioConstants/values``); 1…4 sets, lanes beyond them repeat the first. Infusion inputs
-  /// are set to zero.
-  public func setConstants(_ constants: [[Double]]) {
-    precondition((1...EnsembleSystem.lanes).contains(constants.count))
-    for l in 0..<EnsembleSystem.lanes { setConstants(constants[l < constants.count ? l : 0], lane: l) }
-  }
-
-  /// Gives lane `lane` the constants of one scenario and zero infusion inputs.
+  /// Gives lane `lane` the constants of one scenario (``Model/constantNames`` order, as
+  /// ``ScenarioConstants/values``) and zero infusion inputs.
   public func setConstants(_ values: [Double], lane: Int) {
     let n = compiled.stateCount, m = compiled.constantCount
     precondition(values.count == m && (0..<EnsembleSystem.lanes).contains(lane))

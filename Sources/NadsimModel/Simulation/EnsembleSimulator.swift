@@ -16,8 +16,6 @@ public final class EnsembleSimulator {
   public let simulator: Simulator
   let ensemble: ModelEnsemble
   let integrator: EnsembleRosenbrock
-  /// Scenarios solved again alone after their lane failed (over this simulator's lifetime).
-  public private(set) var rescued = 0
 
   public init(_ compiled: CompiledModel, maxSteps: Int = 2_000_000) {
     simulator = Simulator(compiled)
@@ -40,7 +38,6 @@ public final class EnsembleSimulator {
     let next: () -> (id: Int, request: SimulationRequest)?
     let done: (Int, Result<Trajectory, Error>) -> Void
     let n: Int
-    let hoursPerTimeUnit: Double
     /// Per lane: the caller's id, request, prepared run, amounts so far, infusion rates, outputs.
     var slots: [Slot?] = Array(repeating: nil, count: EnsembleSystem.lanes)
     /// Tasks started (their ``LaneTask/id``); the caller's id travels in the slot.
@@ -61,7 +58,6 @@ public final class EnsembleSimulator {
       self.next = next
       self.done = done
       n = owner.simulator.compiled.stateCount
-      hoursPerTimeUnit = owner.simulator.model.hoursPerTimeUnit
     }
 
     func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
@@ -74,7 +70,7 @@ public final class EnsembleSimulator {
           continue
         }
         guard let saveTimes = run.saveTimes else {
-          done(id, Result { try owner.simulator.run(request) })
+          done(id, .success(owner.simulator.integrate(run, like: request)))
           continue
         }
         owner.ensemble.setConstants(run.constants, lane: lane)
@@ -94,8 +90,7 @@ public final class EnsembleSimulator {
       var slot = slots[lane]!
       slots[lane] = nil  // the slot's arrays stay uniquely referenced while they change
       slot.infusion.withUnsafeMutableBufferPointer { infusion in
-        slot.run.applyDoses(at: time, hoursPerTimeUnit: hoursPerTimeUnit, to: state,
-                            infusion: infusion.baseAddress!, amounts: &slot.amounts)
+        slot.run.applyDoses(at: time, to: state, infusion: infusion.baseAddress!, amounts: &slot.amounts)
       }
       let rates = owner.ensemble.infusionRates(lane: lane)
       for i in 0..<n { rates[i] = slot.infusion[i] }
@@ -117,8 +112,7 @@ public final class EnsembleSimulator {
           returnCode: result.returnCode, statistics: result.statistics)
         done(slot.id, .success(trajectory))
       } else {
-        owner.rescued += 1
-        done(slot.id, Result { try owner.simulator.run(slot.request) })
+        done(slot.id, .success(owner.simulator.integrate(slot.run, like: slot.request)))
       }
     }
   }

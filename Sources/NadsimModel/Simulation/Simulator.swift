@@ -54,22 +54,37 @@ public final class Simulator {
   public init(_ compiled: CompiledModel) { self.compiled = compiled }
 
   public func run(_ request: SimulationRequest) throws -> Trajectory {
-    let run = try prepare(request)
-    let hoursPerUnit = model.hoursPerTimeUnit
+    integrate(try prepare(request), like: request)
+  }
+
+  /// Integrates a prepared run with the request's method, tolerances and step limit (the scalar
+  /// integrator, doses at exact stop times).
+  public func integrate(_ run: PreparedRun, like request: SimulationRequest) -> Trajectory {
     var options = SolverOptions(method: request.method, tolerances: request.tolerances)
     options.maxSteps = request.maxSteps
     options.stopTimes = run.stopTimes
     if let saveTimes = run.saveTimes { options.saving = .at(saveTimes) }
     var amounts = run.amounts
-    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
-    defer { inputs.deallocate() }
-    run.fillInputs(inputs)
-    let infusion = inputs + 1 + compiled.stateCount + compiled.constantCount
-    let plan = run.plan
-    options.onStop = { t, y in plan.apply(at: t * hoursPerUnit, to: y, infusion: infusion, amounts: &amounts) }
-    let solution = NadsimODE.solve(compiled.system(inputs: inputs), from: 0, y0: run.initialState, to: run.tEnd, options: options)
+    let solution = withInputs(constants: run.constants, infusion: run.initialInfusion) { inputs in
+      let infusion = inputs + 1 + compiled.stateCount + compiled.constantCount
+      options.onStop = { t, y in run.applyDoses(at: t, to: y, infusion: infusion, amounts: &amounts) }
+      return NadsimODE.solve(compiled.system(inputs: inputs), from: 0, y0: run.initialState, to: run.tEnd, options: options)
+    }
     return finish(run, times: solution.times, states: solution.states, finalTime: solution.finalTime, amounts: amounts,
                   returnCode: solution.returnCode, statistics: solution.statistics)
+  }
+
+  /// Calls `body` with a compiled model's input vector holding the given constants and infusion
+  /// rates (zero when nil); t and the state are filled by the system.
+  private func withInputs<T>(constants: [Double], infusion: [Double]? = nil,
+                             _ body: (UnsafeMutablePointer<Double>) throws -> T) rethrows -> T {
+    let n = compiled.stateCount
+    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
+    defer { inputs.deallocate() }
+    inputs.initialize(repeating: 0, count: compiled.inputCount)
+    for (k, value) in constants.enumerated() { inputs[1 + n + k] = value }
+    if let infusion { for (i, rate) in infusion.enumerated() { inputs[1 + n + constants.count + i] = rate } }
+    return try body(inputs)
   }
 
   /// Everything one run needs before integration: constants, the dose plan, the untreated
@@ -96,14 +111,11 @@ public final class Simulator {
       if let cached = baselines[constants.values] {
         y0 = cached
       } else {
-        let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
-        defer { inputs.deallocate() }
-        inputs.initialize(repeating: 0, count: compiled.inputCount)
-        for (k, value) in constants.values.enumerated() { inputs[1 + n + k] = value }
+        let start = y0.enumerated().map { i, v in free.contains(i) ? max(v, 0) + 1e-3 : v }
         do {
-          y0 = try SteadyStateSolver().solve(compiled.system(inputs: inputs), initial: y0.map { max($0, 0) + 1e-3 }.enumerated().map { i, v in
-            free.contains(i) ? v : y0[i]
-          }, free: free).state
+          y0 = try withInputs(constants: constants.values) { inputs in
+            try SteadyStateSolver().solve(compiled.system(inputs: inputs), initial: start, free: free).state
+          }
         } catch {
           throw ModelError("the untreated steady state could not be found: \(error)", at: SourceLocation(file: model.file))
         }
@@ -113,7 +125,8 @@ public final class Simulator {
     }
     let hoursPerUnit = model.hoursPerTimeUnit
     let tEnd = request.durationHours / hoursPerUnit
-    var run = PreparedRun(constants: constants.values, plan: plan, baseline: y0, initialState: y0, tEnd: tEnd,
+    var run = PreparedRun(constants: constants.values, plan: plan, hoursPerTimeUnit: hoursPerUnit, baseline: y0,
+                          initialState: y0, tEnd: tEnd,
                           stopTimes: plan.times.map { $0 / hoursPerUnit }.filter { $0 > 0 && $0 < tEnd },
                           initialInfusion: [Double](repeating: 0, count: n),
                           amounts: ([Double](repeating: 0, count: n), [Double](repeating: 0, count: n)))
@@ -147,15 +160,20 @@ public final class Simulator {
     trajectory.timesHours = times.map { $0 * hoursPerUnit }
     trajectory.states = states
     // Observables at each record, and of the untreated baseline. Infusion inputs do not enter them.
-    let inputs = UnsafeMutablePointer<Double>.allocate(capacity: compiled.inputCount)
-    defer { inputs.deallocate() }
-    inputs.initialize(repeating: 0, count: compiled.inputCount)
-    for (k, value) in run.constants.enumerated() { inputs[1 + n + k] = value }
+    withInputs(constants: run.constants) { inputs in
+      observe(states: states, times: times, baseline: run.baseline, inputs: inputs, into: &trajectory)
+    }
+    return trajectory
+  }
+
+  private func observe(states: [Double], times: [Double], baseline: [Double], inputs: UnsafeMutablePointer<Double>,
+                       into trajectory: inout Trajectory) {
+    let n = compiled.stateCount
     let observableCount = model.observables.count
     trajectory.baselineObservables = [Double](repeating: 0, count: observableCount)
     if observableCount > 0 {
       trajectory.baselineObservables.withUnsafeMutableBufferPointer { out in
-        trajectory.baseline.withUnsafeBufferPointer { compiled.observe(t: 0, y: $0.baseAddress!, inputs: inputs, into: out.baseAddress!) }
+        baseline.withUnsafeBufferPointer { compiled.observe(t: 0, y: $0.baseAddress!, inputs: inputs, into: out.baseAddress!) }
       }
     }
     trajectory.observables = [Double](repeating: 0, count: observableCount * times.count)
@@ -169,7 +187,6 @@ public final class Simulator {
         }
       }
     }
-    return trajectory
   }
 }
 
@@ -202,6 +219,8 @@ public struct PreparedRun {
   /// ``ScenarioConstants/values``.
   public var constants: [Double]
   let plan: DosePlan
+  /// Hours per model time unit (dose plans are in hours).
+  let hoursPerTimeUnit: Double
   /// The untreated starting state.
   public var baseline: [Double]
   /// The baseline after the doses at t = 0.
@@ -216,16 +235,8 @@ public struct PreparedRun {
   /// Amounts dosed and removed so far (by the doses at t = 0).
   public var amounts: (dosed: [Double], removed: [Double])
 
-  /// Writes the constants and initial infusion rates into a compiled model's input vector.
-  func fillInputs(_ inputs: UnsafeMutablePointer<Double>) {
-    let n = initialState.count
-    inputs.initialize(repeating: 0, count: 1 + n + constants.count + n)
-    for (k, value) in constants.enumerated() { inputs[1 + n + k] = value }
-    for (i, rate) in initialInfusion.enumerated() { inputs[1 + n + constants.count + i] = rate }
-  }
-
   /// Applies the doses due at `time` (model unit) to a state and infusion rates (one per species).
-  public func applyDoses(at time: Double, hoursPerTimeUnit: Double, to state: UnsafeMutablePointer<Double>,
+  public func applyDoses(at time: Double, to state: UnsafeMutablePointer<Double>,
                          infusion: UnsafeMutablePointer<Double>, amounts: inout (dosed: [Double], removed: [Double])) {
     plan.apply(at: time * hoursPerTimeUnit, to: state, infusion: infusion, amounts: &amounts)
   }

@@ -331,14 +331,12 @@ public final class EnsembleRosenbrock {
             finish(l, .success)
           }
         } else {
-          lane[l].t = t(lane[l])
+          lane[l].t += lane[l].step
         }
       }
       refill()
     }
   }
-
-  private func t(_ lane: Lane) -> Double { lane.t + lane.step }
 
   /// The lane's next stop time, or its end.
   private func limit(_ lane: Lane) -> Double {
