@@ -7,6 +7,16 @@ import NadsimSweep
 /// The options that define a sweep (model, axes, design, duration, grid, solver, shard), shared by
 /// `nadsim sweep` and `nadsim export scenarios`, and their checked result: one parsing path.
 struct SweepArguments: ParsableArguments {
+  /// The lanes' method for an ensemble method name (`ensemble`, `ensemble-bdf`, `ensemble-rodas5p`,
+  /// any case), or nil for a scalar method name.
+  static func laneMethod(_ name: String) -> Method? {
+    switch name.lowercased() {
+    case "ensemble", "ensemble-bdf": return .bdf
+    case "ensemble-rodas5p": return .rodas5p
+    default: return nil
+    }
+  }
+
   @Option(help: "Sweep file (YAML, Models/sweeps/README.md).")
   var sweep: String?
 
@@ -46,7 +56,7 @@ struct SweepArguments: ParsableArguments {
   @Flag(help: "Also write trajectories.csv (tidy long, on the --every grid).")
   var trajectories = false
 
-  @Option(help: "Integration method: a scalar method (bdf, the default; rodas5p, auto, radau5, tsit5, dop853) or ensemble (Rodas5P on four scenarios at a time in SIMD lanes).")
+  @Option(help: "Integration method: a scalar method (bdf, the default; rodas5p, auto, radau5, tsit5, dop853), or four scenarios at a time in SIMD lanes: ensemble (BDF; also ensemble-bdf) or ensemble-rodas5p.")
   var method: String?
 
   @Option(help: "Relative tolerance (default 1e-6).")
@@ -83,12 +93,12 @@ struct SweepArguments: ParsableArguments {
     guard let untilText = definition.until else { throw InputError("--until: no run length given (flag or the sweep file's 'until')") }
     var template = SimulationRequest(durationHours: try SimulateCommand.duration(untilText, flag: "--until", hoursPerUnit: hoursPerUnit))
     template.everyHours = try SimulateCommand.duration(definition.every ?? "1h", flag: "--every", hoursPerUnit: hoursPerUnit)
-    // "ensemble": Rodas5P in SIMD lanes, with scalar rodas5p for lanes that fail. The default
-    // stays bdf: on the human model the lanes run at 0.84–0.91× scalar BDF's speed (see
-    // Benchmarks/results/sweep-scaling.md).
+    // "ensemble" (or "ensemble-bdf"): BDF in SIMD lanes; "ensemble-rodas5p": Rodas5P in lanes. A
+    // lane that fails is solved again by the same scalar method.
     let methodName = definition.method ?? Method.bdf.rawValue
-    let usesEnsemble = methodName.lowercased() == "ensemble"
-    template.method = usesEnsemble ? .rodas5p : try ListParsing.method(methodName, flag: "--method")
+    let lanes = SweepArguments.laneMethod(methodName)
+    let usesEnsemble = lanes != nil
+    template.method = try lanes ?? ListParsing.method(methodName, flag: "--method")
     let rtol = try ListParsing.tolerances(definition.rtol ?? "1e-6", flag: "--rtol")
     let atol = try ListParsing.doubles(definition.atol ?? "1e-9", flag: "--atol")
     guard rtol.count == 1, atol.count == 1, atol[0] >= 0 else { throw InputError("--rtol and --atol take one value each (atol ≥ 0)") }

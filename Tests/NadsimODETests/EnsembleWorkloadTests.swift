@@ -2,10 +2,11 @@ import Testing
 @testable import NadsimODE
 import NadsimProblems
 
-/// The ensemble integrator as a work queue: more tasks than lanes, tasks with stops (state jumps)
+/// The ensemble integrators as work queues: more tasks than lanes, tasks with stops (state jumps)
 /// and save times, and results that do not depend on which lane a task ran in. References: the
-/// scalar Rodas5P solve of each task (``Integrator`` with the same stops and output times), on
-/// HIRES (Test Set for IVP Solvers, Univ. Bari, hires.f) with perturbed rate constants.
+/// scalar solve of each task by the same method (``Integrator`` with the same stops and output
+/// times: Rodas5P for ``EnsembleRosenbrock``, BDF for ``EnsembleBDF``), on HIRES (Test Set for
+/// IVP Solvers, Univ. Bari, hires.f) with perturbed rate constants.
 @Suite("Ensemble workload")
 struct EnsembleWorkloadTests {
   /// Rate constants per lane, changed when a lane takes a new task.
@@ -63,12 +64,13 @@ struct EnsembleWorkloadTests {
     }
   }
 
-  static func integrator(_ lanes: LaneConstants, _ tolerances: Tolerances) -> EnsembleRosenbrock {
+  static func integrator(_ method: Method, _ lanes: LaneConstants, _ tolerances: Tolerances) -> EnsembleIntegrator {
     let systems = (0..<4).map { l in
       ODESystem(dimension: 8, isAutonomous: true, rhs: { _, y, dy in Hires.rhs(y, dy, lanes.values[l]) },
                 jacobian: { _, y, J in Hires.jacobian(y, J, lanes.values[l]) })
     }
-    return EnsembleRosenbrock(system: EnsembleSystem(lanesOf: systems), options: EnsembleOptions(tolerances: tolerances))
+    let system = EnsembleSystem(lanesOf: systems), options = EnsembleOptions(tolerances: tolerances)
+    return method == .bdf ? EnsembleBDF(system: system, options: options) : EnsembleRosenbrock(system: system, options: options)
   }
 
   static let tolerances = Tolerances(relative: 1e-6, absolute: 1e-10)
@@ -77,21 +79,22 @@ struct EnsembleWorkloadTests {
   static let stops = [20.0, 60.5, 120.0]
   static let saveTimes = [0.0, 10.0, 20.0, 33.3, 60.5, 100.0, 150.0, 250.0]
 
-  static func run(order: [Int]) -> Queue {
+  static func run(_ method: Method, order: [Int]) -> Queue {
     let lanes = LaneConstants()
     let queue = Queue(lanes: lanes, order: order, tEnd: ends, stops: stops, saveTimes: saveTimes)
-    integrator(lanes, tolerances).run(queue)
+    integrator(method, lanes, tolerances).run(queue)
     return queue
   }
 
-  @Test("eleven tasks through four lanes: every task finishes and matches its scalar solve, stops and saves included")
-  func queueMatchesScalar() {
-    let queue = Self.run(order: Array(0..<Self.taskCount))
+  @Test("eleven tasks through four lanes: every task finishes and matches its scalar solve, stops and saves included",
+        arguments: [Method.rodas5p, .bdf])
+  func queueMatchesScalar(method: Method) {
+    let queue = Self.run(method, order: Array(0..<Self.taskCount))
     #expect(queue.codes.count == Self.taskCount && queue.codes.values.allSatisfy { $0 == .success })
     #expect(Set(queue.lanesUsed.values) == [0, 1, 2, 3])
     for i in 0..<Self.taskCount {
       let k = Self.constants(i)
-      var options = SolverOptions(method: .rodas5p, tolerances: Self.tolerances)
+      var options = SolverOptions(method: method, tolerances: Self.tolerances)
       let saves = Self.saveTimes.filter { $0 <= Self.ends[i] }
       options.saving = .at(saves)
       options.stopTimes = Self.stops
@@ -113,10 +116,10 @@ struct EnsembleWorkloadTests {
     }
   }
 
-  @Test("a task's result does not depend on its lane or its neighbours (bit for bit)")
-  func laneIndependence() {
-    let forward = Self.run(order: Array(0..<Self.taskCount))
-    let backward = Self.run(order: Array((0..<Self.taskCount).reversed()))
+  @Test("a task's result does not depend on its lane or its neighbours (bit for bit)", arguments: [Method.rodas5p, .bdf])
+  func laneIndependence(method: Method) {
+    let forward = Self.run(method, order: Array(0..<Self.taskCount))
+    let backward = Self.run(method, order: Array((0..<Self.taskCount).reversed()))
     var moved = 0
     for i in 0..<Self.taskCount {
       #expect(forward.finals[i]! == backward.finals[i]!, "task \(i)")

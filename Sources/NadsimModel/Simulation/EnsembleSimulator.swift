@@ -2,11 +2,12 @@ import Foundation
 import NadsimODE
 
 /// Runs many scenarios of one compiled model four at a time in SIMD lanes
-/// (``EnsembleRosenbrock`` on a ``ModelEnsemble``), each lane with its own doses and output grid.
+/// (``EnsembleBDF`` or ``EnsembleRosenbrock`` on a ``ModelEnsemble``), each lane with its own doses
+/// and output grid.
 ///
 /// Each scenario is prepared exactly as ``Simulator`` prepares it (constants, dose plan, cached
 /// untreated baseline, doses at t = 0) and its trajectory is assembled by the same code, so the two
-/// differ only in the integrator: Rodas5P in lanes here, with the request's tolerances. A scenario
+/// differ only in the integrator: BDF or Rodas5P in lanes here, with the request's tolerances. A scenario
 /// the lanes cannot finish (a failed lane) is solved again alone by the scalar ``Simulator`` with
 /// the request's own method, and its counters are that run's. Requests without an output grid
 /// (`everyHours == nil`: every step recorded) also go to the scalar simulator.
@@ -15,15 +16,22 @@ import NadsimODE
 public final class EnsembleSimulator {
   public let simulator: Simulator
   let ensemble: ModelEnsemble
-  let integrator: EnsembleRosenbrock
+  let integrator: EnsembleIntegrator
 
-  public init(_ compiled: CompiledModel, maxSteps: Int = 2_000_000) {
+  /// - Parameter method: the lanes' method: `.bdf` (``EnsembleBDF``) or `.rodas5p`
+  ///   (``EnsembleRosenbrock``).
+  public init(_ compiled: CompiledModel, method: Method = .bdf, maxSteps: Int = 2_000_000) {
+    precondition(EnsembleSimulator.methods.contains(method), "lanes run bdf or rodas5p")
     simulator = Simulator(compiled)
     ensemble = ModelEnsemble(compiled)
     var options = EnsembleOptions()
     options.maxSteps = maxSteps
-    integrator = EnsembleRosenbrock(system: ensemble.system, options: options)
+    integrator = method == .bdf ? EnsembleBDF(system: ensemble.system, options: options)
+      : EnsembleRosenbrock(system: ensemble.system, options: options)
   }
+
+  /// The methods that run in lanes.
+  public static let methods: [Method] = [.bdf, .rodas5p]
 
   /// Solves the requests `next` hands out (with the caller's id for each) until it returns nil,
   /// and gives each result to `done`, in the order they finish.

@@ -383,31 +383,11 @@ public final class EnsembleRosenbrock {
     }
   }
 
-  /// J at (t, y) into the linear solver's storage (exact, or forward differences lane by lane as
-  /// the scalar ``JacobianEvaluator`` does, dense only), and ∂f/∂t into fT for non-autonomous
-  /// systems.
+  /// J at (t, y) into the linear solver's storage (``EnsembleSystem/evaluateJacobian``), and ∂f/∂t
+  /// into fT for non-autonomous systems.
   private func evaluateJacobian(times: Lanes, steps: Lanes) {
-    let jacobian = lu.jacobian
-    jacobian.update(repeating: .zero, count: lu.jacobianCount)
-    if let exact = system.jacobian {
-      exact(times, y, jacobian)
-    } else {
-      precondition(system.jacobianStructure == .dense, "forward-difference Jacobians are dense")
-      let sqrtU = Lanes(repeating: Double.ulpOfOne.squareRoot())
-      let floor = Lanes(repeating: 1e-5)
-      scratch.update(from: y, count: n)
-      for j in 0..<n {
-        let yj = y[j]
-        var minimum = atol[j] * 1e3
-        minimum.replace(with: floor, where: atol[j] .<= Lanes.zero)
-        scratch[j] = yj + sqrtU * larger(magnitude(yj), minimum)
-        let increment = scratch[j] - yj
-        system.rhs(times, scratch, argument)
-        let column = jacobian + j * n
-        for i in 0..<n { column[i] = (argument[i] - f0[i]) / increment }
-        scratch[j] = yj
-      }
-    }
+    system.evaluateJacobian(t: times, y: y, f0: f0, atol: atol, into: lu.jacobian, count: lu.jacobianCount,
+                            scratch: scratch, work: argument)
     if !system.isAutonomous {
       var dt = Lanes.zero
       for l in 0..<EnsembleSystem.lanes {
@@ -520,68 +500,5 @@ public final class EnsembleRosenbrock {
       lane[l].h = h
       lane[l].statistics.initialStepSize = h
     }
-  }
-}
-
-extension EnsembleRosenbrock {
-  /// Integrates 1…4 scenarios from the shared t0 to their own end times in one batch (the
-  /// system's lanes must hold the scenarios in the same order: lane l solves `y0[l]`). States are
-  /// recorded at ``EnsembleOptions/saveTimes`` that fall within each scenario's span.
-  public func solve(from t0: Double, y0: [[Double]], to tEnd: [Double]) -> EnsembleSolution {
-    let count = y0.count
-    precondition((1...EnsembleSystem.lanes).contains(count) && tEnd.count == count, "1…4 scenarios, one end time each")
-    precondition(y0.allSatisfy { $0.count == n }, "each initial state has one value per state of the system")
-    precondition([1, EnsembleSystem.lanes].contains(options.tolerances.count), "one set of tolerances, or one per lane")
-    let batch = FixedBatch(t0: t0, y0: y0, tEnd: tEnd, saveTimes: options.saveTimes, dimension: n,
-                           tolerances: options.tolerances)
-    run(batch)
-    return batch.solution
-  }
-}
-
-/// The workload of ``EnsembleRosenbrock/solve(from:y0:to:)``: scenario l in lane l, once.
-private final class FixedBatch: EnsembleWorkload {
-  let t0: Double
-  let y0: [[Double]]
-  let tEnd: [Double]
-  let saveTimes: [Double]
-  let order: [Int]
-  let n: Int
-  let tolerances: [Tolerances]
-  var solution: EnsembleSolution
-
-  init(t0: Double, y0: [[Double]], tEnd: [Double], saveTimes: [Double], dimension n: Int, tolerances: [Tolerances]) {
-    self.t0 = t0
-    self.y0 = y0
-    self.tEnd = tEnd
-    self.saveTimes = saveTimes
-    order = saveTimes.indices.sorted { saveTimes[$0] < saveTimes[$1] }
-    self.n = n
-    self.tolerances = tolerances
-    solution = EnsembleSolution(dimension: n, lanes: y0.count, saveCount: saveTimes.count)
-  }
-
-  func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
-    guard lane < y0.count, solution.finalTimes[lane].isNaN else { return nil }
-    solution.finalTimes[lane] = t0  // marks the lane as started
-    for i in 0..<n { state[i] = y0[lane][i] }
-    var task = LaneTask(id: lane, t0: t0, tEnd: tEnd[lane], saveTimes: order.map { saveTimes[$0] })
-    if tolerances.count == EnsembleSystem.lanes { task.tolerances = tolerances[lane] }
-    return task
-  }
-
-  func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {}
-
-  func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {
-    let slot = order[index]
-    for i in 0..<n { solution.saved[task.id][slot * n + i] = state[i] }
-  }
-
-  func finish(_ task: LaneTask, lane: Int, result: LaneResult) {
-    solution.returnCodes[task.id] = result.returnCode
-    solution.finalTimes[task.id] = result.finalTime
-    solution.finalStates[task.id] = result.finalState
-    solution.laneStatistics[task.id] = result.statistics
-    solution.pivotingFallbacks += result.pivotingFallbacks
   }
 }

@@ -1,7 +1,7 @@
-/// Settings of an ensemble solve (``EnsembleRosenbrock``).
+/// Settings of an ensemble solve (``EnsembleRosenbrock``, ``EnsembleBDF``).
 public struct EnsembleOptions {
   /// Tolerances of every task (the first entry), unless the task brings its own; for
-  /// ``EnsembleRosenbrock/solve(from:y0:to:)``, 1 entry or one per lane.
+  /// ``EnsembleIntegrator/solve(from:y0:to:)``, 1 entry or one per lane.
   public var tolerances: [Tolerances]
   /// Most step attempts of one task (accepted + rejected); a task still running then fails with
   /// ``ReturnCode/maxStepsReached(t:maxSteps:)``.
@@ -13,7 +13,7 @@ public struct EnsembleOptions {
   /// ``ReturnCode/stepSizeUnderflow(t:)``. A rejection multiplies h by at most 0.9, so 60 in a row
   /// cut h by 500× or more.
   public var maxConsecutiveRejections = 60
-  /// Times at which ``EnsembleRosenbrock/solve(from:y0:to:)`` records every lane's state (from
+  /// Times at which ``EnsembleIntegrator/solve(from:y0:to:)`` records every lane's state (from
   /// the dense output). Times outside [t0, lane's end] give NaN rows; t0 records the initial state.
   public var saveTimes: [Double] = []
 

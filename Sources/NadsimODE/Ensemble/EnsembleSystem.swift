@@ -87,3 +87,40 @@ public struct EnsembleSystem {
     deinit { for p in pointers { p.deallocate() } }
   }
 }
+
+extension EnsembleSystem {
+  /// J(t, y) for four lanes into `J` (`count` SIMD4 entries in the layout of
+  /// ``jacobianStructure``, zeroed first): the exact ``jacobian``, or else forward differences
+  /// lane by lane as the scalar ``JacobianEvaluator`` takes them (increment √u·max(|yⱼ|, 10³·atolⱼ),
+  /// 10⁻⁵ where atolⱼ = 0; dense layout only). `f0` is f(t, y); `scratch` and `work` are n-vectors
+  /// the method may overwrite. Returns the right-hand-side calls made (0 or n).
+  @discardableResult
+  func evaluateJacobian(
+    t: Lanes, y: UnsafePointer<Lanes>, f0: UnsafePointer<Lanes>, atol: UnsafePointer<Lanes>,
+    into J: UnsafeMutablePointer<Lanes>, count: Int,
+    scratch: UnsafeMutablePointer<Lanes>, work: UnsafeMutablePointer<Lanes>
+  ) -> Int {
+    J.update(repeating: .zero, count: count)
+    if let exact = jacobian {
+      exact(t, y, J)
+      return 0
+    }
+    precondition(jacobianStructure == .dense, "forward-difference Jacobians are dense")
+    let n = dimension
+    let sqrtU = Lanes(repeating: Double.ulpOfOne.squareRoot())
+    let floor = Lanes(repeating: 1e-5)
+    scratch.update(from: y, count: n)
+    for j in 0..<n {
+      let yj = y[j]
+      var minimum = atol[j] * 1e3
+      minimum.replace(with: floor, where: atol[j] .<= Lanes.zero)
+      scratch[j] = yj + sqrtU * larger(magnitude(yj), minimum)
+      let increment = scratch[j] - yj
+      rhs(t, scratch, work)
+      let column = J + j * n
+      for i in 0..<n { column[i] = (work[i] - f0[i]) / increment }
+      scratch[j] = yj
+    }
+    return n
+  }
+}

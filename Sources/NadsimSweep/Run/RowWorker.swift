@@ -23,7 +23,8 @@ final class RowWorker {
   init(plan: SweepPlan, compiled: CompiledModel) {
     self.plan = plan
     if plan.usesEnsemble {
-      let ensemble = EnsembleSimulator(compiled, maxSteps: plan.builder.template.maxSteps)
+      let ensemble = EnsembleSimulator(compiled, method: plan.builder.template.method,
+                                       maxSteps: plan.builder.template.maxSteps)
       self.ensemble = ensemble
       simulator = ensemble.simulator
     } else {

@@ -17,12 +17,15 @@ public struct SweepPlan {
   public var observables: [Int]
   public var population: VirtualPopulation?
   public var writeTrajectories: Bool
-  /// Solve scenarios four at a time in SIMD lanes (``EnsembleSimulator``, Rodas5P with the
-  /// template's tolerances; a failed lane is solved again alone with the template's method). False:
-  /// one at a time with the template's method.
+  /// Solve scenarios four at a time in SIMD lanes (``EnsembleSimulator`` with the template's
+  /// method, bdf or rodas5p, and tolerances; a failed lane is solved again alone with the same
+  /// scalar method). False: one at a time with the template's method.
   public var usesEnsemble = false
-  /// The solver's name as the manifest and fingerprint give it.
-  public var methodName: String { usesEnsemble ? "ensemble" : builder.template.method.rawValue }
+  /// The solver's name as the manifest and fingerprint give it: the method, or `ensemble-` and the
+  /// lanes' method.
+  public var methodName: String {
+    usesEnsemble ? "ensemble-\(builder.template.method.rawValue)" : builder.template.method.rawValue
+  }
   /// 1-based shard index and shard count.
   public var shard: (index: Int, count: Int)?
   /// Columns of the scenario axes in `summary.csv`.
