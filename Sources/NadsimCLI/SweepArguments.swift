@@ -56,8 +56,11 @@ struct SweepArguments: ParsableArguments {
   @Flag(help: "Also write trajectories.csv (tidy long, on the --every grid).")
   var trajectories = false
 
-  @Option(help: "Integration method: a scalar method (bdf, the default; rodas5p, auto, radau5, tsit5, dop853), or four scenarios at a time in SIMD lanes: ensemble (BDF; also ensemble-bdf) or ensemble-rodas5p.")
+  @Option(help: "Integration method: bdf (the default), rodas5p, auto, radau5, tsit5 or dop853. bdf and rodas5p run four scenarios at a time in SIMD lanes unless --no-lanes; 'ensemble' is bdf in lanes.")
   var method: String?
+
+  @Flag(inversion: .prefixedNo, help: "Solve four scenarios at a time in SIMD lanes (bdf and rodas5p; the default) or one at a time.")
+  var lanes: Bool?
 
   @Option(help: "Relative tolerance (default 1e-6).")
   var rtol: String?
@@ -93,12 +96,25 @@ struct SweepArguments: ParsableArguments {
     guard let untilText = definition.until else { throw InputError("--until: no run length given (flag or the sweep file's 'until')") }
     var template = SimulationRequest(durationHours: try SimulateCommand.duration(untilText, flag: "--until", hoursPerUnit: hoursPerUnit))
     template.everyHours = try SimulateCommand.duration(definition.every ?? "1h", flag: "--every", hoursPerUnit: hoursPerUnit)
-    // "ensemble" (or "ensemble-bdf"): BDF in SIMD lanes; "ensemble-rodas5p": Rodas5P in lanes. A
-    // lane that fails is solved again by the same scalar method.
+    // bdf and rodas5p run in SIMD lanes unless lanes are turned off ("ensemble", "ensemble-bdf" and
+    // "ensemble-rodas5p" name them explicitly); a lane that fails is solved again alone by the same
+    // scalar method. The other methods run one scenario at a time.
     let methodName = definition.method ?? Method.bdf.rawValue
-    let lanes = SweepArguments.laneMethod(methodName)
-    let usesEnsemble = lanes != nil
-    template.method = try lanes ?? ListParsing.method(methodName, flag: "--method")
+    let usesEnsemble: Bool
+    if let laneMethod = SweepArguments.laneMethod(methodName) {
+      if definition.lanes == false {
+        throw InputError("--method \(methodName): runs in SIMD lanes, which --no-lanes (or the sweep file's 'lanes: false') turns off")
+      }
+      template.method = laneMethod
+      usesEnsemble = true
+    } else {
+      template.method = try ListParsing.method(methodName, flag: "--method")
+      let lanesPossible = EnsembleSimulator.methods.contains(template.method)
+      if definition.lanes == true && !lanesPossible {
+        throw InputError("--lanes: method \(template.method.rawValue) does not run in SIMD lanes (bdf and rodas5p do)")
+      }
+      usesEnsemble = lanesPossible && definition.lanes != false
+    }
     let rtol = try ListParsing.tolerances(definition.rtol ?? "1e-6", flag: "--rtol")
     let atol = try ListParsing.doubles(definition.atol ?? "1e-9", flag: "--atol")
     guard rtol.count == 1, atol.count == 1, atol[0] >= 0 else { throw InputError("--rtol and --atol take one value each (atol ≥ 0)") }
@@ -181,6 +197,7 @@ struct SweepArguments: ParsableArguments {
     }
     if let population { definition.populationSize = population }
     if let method { definition.method = method }
+    if let lanes { definition.lanes = lanes }
     if let rtol { definition.rtol = rtol }
     if let atol { definition.atol = atol }
     if let parameterSet { definition.parameterSet = parameterSet }

@@ -30,6 +30,8 @@ struct SweepCommandTests {
     #expect(manifest["row_count"] as? Int == 6 * 5)
     #expect((manifest["model"] as? [String: Any])?["sha256"] as? String != nil)
     #expect((manifest["command"] as? [String])?.contains("--population") == true)
+    // The default solves in SIMD lanes with BDF; the manifest says so.
+    #expect(((manifest["solver"] as? [String: Any])?["method"] as? String) == "ensemble-bdf", "\(manifest["solver"] ?? "no solver")")
     let hidden = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("one").path).filter { $0.hasPrefix(".") }
     #expect(hidden.isEmpty, "left behind: \(hidden)")
   }
@@ -61,6 +63,8 @@ struct SweepCommandTests {
       (["--axis", "substance=drug,aspirin", "--axis", "dose=1mg"], "does not take 'aspirin'"),
       (["--axis", "ke=0.1,0.2", "--observable", "nothing"], "unknown observable 'nothing'"),
       (["--axis", "dose=1mg", "--shard", "3/2"], "--shard 3/2"),
+      (["--axis", "dose=1mg", "--method", "tsit5", "--lanes"], "tsit5 does not run in SIMD lanes"),
+      (["--axis", "dose=1mg", "--method", "ensemble", "--no-lanes"], "--no-lanes"),
     ]
     for (arguments, message) in cases {
       let run = try sweep(arguments, out: out)

@@ -1,22 +1,25 @@
 import Foundation
+import NadsimODE
 import Testing
 @testable import NadsimSweep
 
-/// Sweeps in SIMD lanes (`method: ensemble`): metrics against the closed-form Bateman function of
+/// Sweeps in SIMD lanes (BDF and Rodas5P lanes): metrics against the closed-form Bateman function of
 /// the one-compartment oral model (Rowland & Tozer ch. 6), with repeated doses (stops inside each
 /// lane), and files that do not depend on the thread count.
 @Suite("sweeps in SIMD lanes")
 struct SweepEnsembleTests {
-  static func plan(population: Int? = nil, trajectories: Bool = false) throws -> SweepPlan {
+  static func plan(_ method: Method, population: Int? = nil, trajectories: Bool = false) throws -> SweepPlan {
     var plan = try SweepFixture.plan(axes: ["daily_dose=100mg,400mg,250mg", "body_weight=50,90"],
                                      fixed: ["route=oral", "substance=drug", "schedule=twice daily"],
-                                     population: population, every: 0.5, until: 72, trajectories: trajectories)
+                                     population: population, every: 0.5, until: 72, trajectories: trajectories,
+                                     method: method)
     plan.usesEnsemble = true
     return plan
   }
 
-  @Test func twiceDailyDosesInLanesMatchTheBatemanSum() throws {
-    let plan = try Self.plan()
+  @Test(arguments: [Method.bdf, .rodas5p])
+  func twiceDailyDosesInLanesMatchTheBatemanSum(method: Method) throws {
+    let plan = try Self.plan(method)
     let folder = try SweepFixture.run(plan, jobs: 1)
     let rows = SweepFixture.rows(try SweepFixture.read(folder, "summary.csv"))
     #expect(rows.count == 6)
@@ -39,8 +42,9 @@ struct SweepEnsembleTests {
     }
   }
 
-  @Test func laneOutputIsByteIdenticalWhateverTheThreadCountAndAgreesWithBDF() throws {
-    let plan = try Self.plan(population: 5, trajectories: true)
+  @Test(arguments: [Method.bdf, .rodas5p])
+  func laneOutputIsByteIdenticalWhateverTheThreadCountAndAgreesWithTheScalarMethod(method: Method) throws {
+    let plan = try Self.plan(method, population: 5, trajectories: true)
     let one = try SweepFixture.run(plan, jobs: 1)
     let three = try SweepFixture.run(plan, jobs: 3)
     for name in ["summary.csv", "quantiles.csv", "trajectories.csv"] {
@@ -56,7 +60,7 @@ struct SweepEnsembleTests {
       #expect(a["status"] == "ok" && a["scenario_id"] == b["scenario_id"] && a["person"] == b["person"])
       for column in ["concentration.cmax [µM]", "concentration.auc [µM*h]", "concentration.trough [µM]"] {
         let x = Double(a[column]!)!, y = Double(b[column]!)!
-        #expect(abs(x - y) <= 1e-6 * abs(y), "\(column): lanes \(x), bdf \(y)")
+        #expect(abs(x - y) <= 1e-6 * abs(y), "\(column): lanes \(x), scalar \(method) \(y)")
       }
     }
   }

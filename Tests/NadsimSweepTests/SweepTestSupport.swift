@@ -19,7 +19,7 @@ enum SweepFixture {
 
   static func plan(axes: [String], fixed: [String] = ["route=oral", "substance=drug", "schedule=once"], design: ScenarioDesign.Kind = .grid,
                    samples: Int = 0, seed: UInt64 = 1, population: Int? = nil, every: Double = 0.25, until: Double = 24,
-                   trajectories: Bool = false, shard: (Int, Int)? = nil) throws -> SweepPlan {
+                   trajectories: Bool = false, shard: (Int, Int)? = nil, method: Method = .bdf) throws -> SweepPlan {
     let model = try model()
     var definition = SweepDefinition()
     definition.axes = try axes.map { try SweepDefinition.entry(flagValue: $0, flag: "--axis") }
@@ -30,7 +30,7 @@ enum SweepFixture {
     let (fixedValues, axisList) = try definition.resolve(for: model)
     var template = SimulationRequest(durationHours: until)
     template.everyHours = every
-    template.method = .bdf
+    template.method = method
     template.tolerances = Tolerances(relative: 1e-8, absolute: 1e-10)
     let people = try population.map { try VirtualPopulation(model: model, size: $0, seed: seed) }
     return try SweepPlan(model: model, modelRecord: .init(path: modelPath, sha256: try BuildInfo.fileDigest(modelPath), name: model.name),

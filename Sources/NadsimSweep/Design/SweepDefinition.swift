@@ -36,6 +36,8 @@ public struct SweepDefinition {
   public var populationSize: Int?
   public var populationSeed: UInt64?
   public var method: String?
+  /// Solve bdf and rodas5p scenarios four at a time in SIMD lanes (nil: yes).
+  public var lanes: Bool?
   public var rtol: String?
   public var atol: String?
   public var parameterSet: String?

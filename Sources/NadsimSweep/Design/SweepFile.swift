@@ -55,8 +55,15 @@ public enum SweepFile {
       definition.populationSeed = try population.optional("seed").map { try seed($0) }
     }
     if let solver = try root.optional("solver") {
-      try solver.checkKeys(["method", "rtol", "atol"])
+      try solver.checkKeys(["method", "lanes", "rtol", "atol"])
       definition.method = try solver.optional("method")?.string()
+      if let node = try solver.optional("lanes") {
+        switch try node.string() {
+        case "true", "yes": definition.lanes = true
+        case "false", "no": definition.lanes = false
+        default: throw node.error("expected true or false")
+        }
+      }
       definition.rtol = try solver.optional("rtol")?.string()
       definition.atol = try solver.optional("atol")?.string()
     }
