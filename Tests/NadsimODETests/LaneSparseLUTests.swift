@@ -160,6 +160,28 @@ struct LaneSparseLUTests {
     return (pattern, J)
   }
 
+  @Test("without zero tests (skipsZeroUpdates = false) the solutions equal scalar SparseLU's as numbers")
+  func withoutZeroTests() {
+    var g = Random(state: 11)
+    let diagonals: [Double] = [0.5, 3, 40, 1e3]
+    for n in [17, 67] {
+      let pattern = Self.randomPattern(n, perColumn: 3, &g)
+      let solver = LaneSparseLU(pattern: pattern)
+      solver.skipsZeroUpdates = false
+      let J = (0..<Self.lanes).map { _ in Self.randomJacobian(pattern, &g) }
+      let x = Self.knownSolutions(n, &g)
+      let b = (0..<Self.lanes).map { Self.multiply(pattern, J[$0], diagonals[$0], x[$0]) }
+      _ = Self.factor(solver, J, diagonals)
+      let lanesX = Self.solve(solver, b)
+      for l in 0..<Self.lanes {
+        let reference = Self.scalarSolve(pattern, J[l], diagonals[l], b[l])
+        // An update by a zero multiplier changes at most the sign of a zero: == ignores it.
+        #expect(lanesX[l] == reference.x, "n \(n) lane \(l)")
+        #expect(Self.error(lanesX[l], x[l]) <= 1e-12)
+      }
+    }
+  }
+
   @Test("a lane with a zero pivot falls back to its scalar solver; the other lanes stay on the lane path, counters right")
   func pivotingLane() {
     var g = Random(state: 99)

@@ -69,6 +69,7 @@ public final class EnsembleBDF {
     n = system.dimension
     small = self.maxOrder + 3
     lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
+    lu.skipsZeroUpdates = false  // no bit-identity with the scalar solver is claimed here
     let columns = self.maxOrder + 1
     let count = n * (10 + columns) + lu.jacobianCount
     block = .allocate(capacity: count)

@@ -59,6 +59,8 @@ final class LaneLU: LaneLinearSolver {
 
   private(set) var factorizations = 0
   private(set) var fallbackFactorizations = 0
+  /// Not used: the dense lane solve has no zero tests (see ``LaneLinearSolver/skipsZeroUpdates``).
+  var skipsZeroUpdates = true
   private(set) var solves = 0
 
   init(dimension n: Int) {

@@ -20,6 +20,9 @@ protocol LaneLinearSolver: AnyObject {
   func factor(diagonal: SIMD4<Double>, needed: LaneMask) -> LaneMask
   /// Overwrites `b` with M⁻¹b in every lane.
   func solve(_ b: UnsafeMutablePointer<SIMD4<Double>>)
+  /// Whether solves must match the scalar solver bit for bit (zeros' signs included); false lets
+  /// a solver drop per-lane zero tests (lanes stay independent). ``LaneLU`` ignores it.
+  var skipsZeroUpdates: Bool { get set }
   /// Lanes of the last ``factor(diagonal:needed:)`` that went to the scalar fallback.
   var fallbackLanes: LaneMask { get }
   var factorizations: Int { get }
