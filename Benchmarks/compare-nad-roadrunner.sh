@@ -77,15 +77,20 @@ log "nadsim export sbml / export scenarios ($((6 * SAMPLES)) scenarios)"
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=',' read -r -a core_list <<<"$CORES"
 for c in "${core_list[@]}"; do
-    # nadsim: the whole `nadsim sweep` process, best of REPEATS (each pass a fresh results folder).
+    # nadsim: the whole `nadsim sweep` process, best of REPEATS (each pass a fresh results folder):
+    # the default (BDF in SIMD lanes), then one scenario at a time (--no-lanes), interleaved.
     for r in $(seq 1 "$REPEATS"); do
-        rm -rf "$RUN/nadsim-$c"
-        log "nadsim sweep --jobs $c (pass $r/$REPEATS)"
-        load="$(cut -d' ' -f1 /proc/loadavg)"
-        t0=$(date +%s.%N)
-        "$NADSIM" sweep "${design[@]}" --observable whole_blood_nad --trajectories --jobs "$c" --quiet --out "$RUN/nadsim-$c"
-        t1=$(date +%s.%N)
-        echo "{\"tool\": \"nadsim\", \"cores\": $c, \"pass\": $r, \"seconds\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'), \"load1\": $load}" >>"$RUN/nadsim-$c.jsonl"
+        for variant in nadsim nadsim-scalar; do
+            extra=(); [[ $variant == nadsim-scalar ]] && extra=(--no-lanes)
+            rm -rf "$RUN/$variant-$c"
+            log "nadsim sweep --jobs $c ${extra[*]} (pass $r/$REPEATS)"
+            load="$(cut -d' ' -f1 /proc/loadavg)"
+            t0=$(date +%s.%N)
+            "$NADSIM" sweep "${design[@]}" "${extra[@]}" --observable whole_blood_nad --trajectories --jobs "$c" --quiet \
+                --out "$RUN/$variant-$c"
+            t1=$(date +%s.%N)
+            echo "{\"tool\": \"$variant\", \"cores\": $c, \"pass\": $r, \"seconds\": $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'), \"load1\": $load}" >>"$RUN/$variant-$c.jsonl"
+        done
     done
     log "libRoadRunner, $c worker process(es), $REPEATS pass(es)"
     load="$(cut -d' ' -f1 /proc/loadavg)"

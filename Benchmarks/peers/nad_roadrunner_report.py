@@ -59,9 +59,13 @@ def main():
 
     timing = {}
     for c in cores:
-        passes = [json.loads(l) for l in open(os.path.join(a.run, f"nadsim-{c}.jsonl")) if l.strip()]
-        best = min(p["seconds"] for p in passes)
-        timing[("nadsim", c)] = (best, rows / best, [p["seconds"] for p in passes], [p["load1"] for p in passes], 0)
+        for variant, label in (("nadsim", "nadsim"), ("nadsim-scalar", "nadsim --no-lanes")):
+            path = os.path.join(a.run, f"{variant}-{c}.jsonl")
+            if not os.path.exists(path):
+                continue
+            passes = [json.loads(l) for l in open(path) if l.strip()]
+            best = min(p["seconds"] for p in passes)
+            timing[(label, c)] = (best, rows / best, [p["seconds"] for p in passes], [p["load1"] for p in passes], 0)
         j = json.loads([l for l in open(os.path.join(a.run, f"roadrunner-{c}.json")) if l.startswith("{")][-1])
         timing[("libRoadRunner", c)] = (j["best_seconds"], j["scenarios_per_second"], j["pass_seconds"], [j["load1"]], j["failed"])
         rr_version = j["version"]
@@ -90,19 +94,23 @@ def main():
     L.append("| tool | cores | scenarios | failed | best s | scenarios/s | per core | passes (s) | load (1 min) at start |")
     L.append("|---|---|---|---|---|---|---|---|---|")
     for c in cores:
-        for tool in ("nadsim", "libRoadRunner"):
+        for tool in ("nadsim", "nadsim --no-lanes", "libRoadRunner"):
+            if (tool, c) not in timing:
+                continue
             best, rate, passes, loads, failed = timing[(tool, c)]
             L.append(f"| {tool} | {c} | {rows} | {failed} | {best:.2f} | {rate:.1f} | {rate / c:.1f} | "
                      f"{', '.join(f'{p:.2f}' for p in passes)} | {', '.join(f'{x:.2f}' for x in loads)} |")
     L.append("")
-    L.append("| cores | nadsim / libRoadRunner (scenarios/s) | requirement | verdict |")
-    L.append("|---|---|---|---|")
+    L.append("| cores | nadsim / libRoadRunner (scenarios/s) | requirement | verdict | nadsim lanes / --no-lanes |")
+    L.append("|---|---|---|---|---|")
     verdicts = []
     for c in cores:
         ratio = timing[("nadsim", c)][1] / timing[("libRoadRunner", c)][1]
         ok = ratio >= REQUIRED
         verdicts.append(ok)
-        L.append(f"| {c} | {ratio:.2f}x | >= {REQUIRED:.0f}x | {'met' if ok else 'NOT met'} |")
+        lanes = (f"{timing[('nadsim', c)][1] / timing[('nadsim --no-lanes', c)][1]:.2f}x"
+                 if ("nadsim --no-lanes", c) in timing else "-")
+        L.append(f"| {c} | {ratio:.2f}x | >= {REQUIRED:.0f}x | {'met' if ok else 'NOT met'} | {lanes} |")
     L.append("")
     L.append("Whole-blood NAD+, libRoadRunner against nadsim (relative difference |rr - nadsim| / |nadsim| over "
              "every scenario and every grid time, t = 0 included):")
@@ -133,7 +141,8 @@ def main():
     L.append("## What is timed")
     L.append("")
     L.append("- **nadsim**: the wall time of the whole `nadsim sweep ... --observable whole_blood_nad --trajectories "
-             "--jobs C` process (default solver path, BDF), i.e. including process start-up, model loading and "
+             "--jobs C` process (default solver path: BDF, four scenarios at a time in SIMD lanes; `nadsim --no-lanes`: "
+             "the same BDF one scenario at a time, timed in the same loop), i.e. including process start-up, model loading and "
              "compilation, the untreated steady state of every scenario, the integration, the metrics and writing "
              "summary.csv, trajectories.csv and manifest.json. Best of the passes listed.")
     L.append("- **libRoadRunner** " + rr_version + ": the wall time of a pass of a process pool (C worker processes, "

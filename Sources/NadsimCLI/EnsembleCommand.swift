@@ -17,10 +17,10 @@ struct EnsembleCommand: ParsableCommand {
       scenario. FINAL.csv gets `sample,<species>` with each scenario's state at --until (in the \
       model's time unit), rows in the order of SETS.csv; it does not depend on --jobs.
 
-      --method ensemble (default) solves four scenarios at a time in SIMD lanes (Rodas5P), each \
-      lane with its own steps; a lane that finishes takes the next row. A scenario whose lane \
-      fails is solved again alone with rodas5p. Any other method (rodas5p, bdf, ...) solves the \
-      scenarios one at a time. Rows go to the --jobs threads one at a time, as they ask.
+      --method ensemble (default; also ensemble-rodas5p) solves four scenarios at a time in SIMD \
+      lanes with Rodas5P, ensemble-bdf with BDF; each lane has its own steps, and a lane that \
+      finishes takes the next row. A scenario whose lane fails is solved again alone with the \
+      lanes' method. Any other method (rodas5p, bdf, ...) solves the scenarios one at a time. Rows go to the --jobs threads one at a time, as they ask.
 
       One JSON line on stdout: method, solves, jobs, best_seconds (the fastest of --repeats runs \
       of all solves, without reading files or compiling), solves_per_second, failed, rescued.
@@ -44,7 +44,7 @@ struct EnsembleCommand: ParsableCommand {
   @Option(help: "Absolute tolerance (≥ 0).")
   var atol: String = "1e-10"
 
-  @Option(help: "ensemble, or a scalar method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(help: "ensemble (Rodas5P in lanes), ensemble-rodas5p, ensemble-bdf, or a scalar method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
   var method: String = "ensemble"
 
   @Option(help: "Worker threads. Output does not depend on it.")
@@ -66,7 +66,9 @@ struct EnsembleCommand: ParsableCommand {
     let atol = try ListParsing.doubles(self.atol, flag: "--atol")
     guard rtol.count == 1 else { throw InputError("--rtol: give one value") }
     guard atol.count == 1, atol[0] >= 0 else { throw InputError("--atol: give one value ≥ 0") }
-    let scalarMethod: Method? = method.lowercased() == "ensemble" ? nil : try ListParsing.method(method, flag: "--method")
+    // Lanes: "ensemble" (Rodas5P) or "ensemble-rodas5p", "ensemble-bdf"; otherwise a scalar method.
+    let laneMethod: Method? = method.lowercased() == "ensemble" ? .rodas5p : SweepArguments.laneMethod(method)
+    let scalarMethod: Method? = laneMethod == nil ? try ListParsing.method(method, flag: "--method") : nil
     guard jobs >= 1 else { throw InputError("--jobs \(jobs): expected a whole number ≥ 1") }
     guard repeats >= 1 else { throw InputError("--repeats \(repeats): expected a whole number ≥ 1") }
     guard maxSteps > 0 else { throw InputError("--max-steps: must be positive") }
@@ -86,8 +88,8 @@ struct EnsembleCommand: ParsableCommand {
     let workers: [EnsembleWorker]
     do {
       workers = try (0..<jobCount).map { _ in
-        try EnsembleWorker(compiled: CompiledModel(loaded), method: scalarMethod, tolerances: tolerances,
-                           maxSteps: maxSteps)
+        try EnsembleWorker(compiled: CompiledModel(loaded), lanes: laneMethod, scalar: scalarMethod,
+                           tolerances: tolerances, maxSteps: maxSteps)
       }
     } catch let error as ModelError {
       throw InputError(error.description)
@@ -129,7 +131,7 @@ struct EnsembleCommand: ParsableCommand {
     for (row, code) in codes.enumerated() where !code.isSuccess {
       FileHandle.standardError.write(Data("sample \(sets.samples[row]): \(code)\n".utf8))
     }
-    let name = scalarMethod?.rawValue ?? "ensemble"
+    let name = method.lowercased()
     let totals = workers.map(\.statistics).reduce(SolverStatistics()) { $0.merged(with: $1) }
     let line = "{\"method\":\"\(name)\",\"solves\":\(scenarioCount),\"jobs\":\(jobCount),\"best_seconds\":\(best),"
       + "\"solves_per_second\":\(Double(scenarioCount) / best),\"failed\":\(failed),\"rescued\":\(rescued.filter { $0 }.count),"
@@ -167,7 +169,7 @@ private struct EnsembleOutput: @unchecked Sendable {
 /// method, or Rodas5P to solve failed lanes again).
 private final class EnsembleWorker: @unchecked Sendable {
   let compiled: CompiledModel
-  let ensemble: (model: ModelEnsemble, integrator: EnsembleRosenbrock)?
+  let ensemble: (model: ModelEnsemble, integrator: EnsembleIntegrator)?
   let scalar: Integrator
   let inputs: UnsafeMutablePointer<Double>
   /// Counters of this worker's solves (batches for the ensemble, scenarios for a scalar method,
@@ -175,19 +177,24 @@ private final class EnsembleWorker: @unchecked Sendable {
   var statistics = SolverStatistics()
   var fallbacks = 0
 
-  init(compiled: CompiledModel, method: Method?, tolerances: Tolerances, maxSteps: Int) {
+  /// - Parameters:
+  ///   - lanes: the lanes' method (bdf or rodas5p), or nil to solve one scenario at a time with
+  ///     `scalar`.
+  init(compiled: CompiledModel, lanes: Method?, scalar method: Method?, tolerances: Tolerances, maxSteps: Int) {
     self.compiled = compiled
-    if method == nil {
+    if let lanes {
       let model = ModelEnsemble(compiled)
       var options = EnsembleOptions(tolerances: tolerances)
       options.maxSteps = maxSteps
-      ensemble = (model, EnsembleRosenbrock(system: model.system, options: options))
+      let integrator: EnsembleIntegrator = lanes == .bdf ? EnsembleBDF(system: model.system, options: options)
+        : EnsembleRosenbrock(system: model.system, options: options)
+      ensemble = (model, integrator)
     } else {
       ensemble = nil
     }
     inputs = .allocate(capacity: compiled.inputCount)
     inputs.initialize(repeating: 0, count: compiled.inputCount)
-    var options = SolverOptions(method: method ?? .rodas5p, tolerances: tolerances)
+    var options = SolverOptions(method: method ?? lanes ?? .rodas5p, tolerances: tolerances)
     options.saving = .finalOnly
     options.maxSteps = maxSteps
     scalar = Integrator(system: compiled.system(inputs: inputs), options: options)
