@@ -1,6 +1,6 @@
 import Testing
 import Foundation
-import NadsimModel
+@testable import NadsimModel
 
 /// A fresh cache directory for one test, removed afterwards.
 func withTemporaryCache<T>(_ body: (NativeToolchain) throws -> T) throws -> T {
@@ -54,7 +54,7 @@ struct NativeProgramTests {
     #expect(mismatches == 0)
   }
 
-  @Test("batched native code equals the batched interpreter and per-lane scalar results", arguments: [1, 3, 8, 17, 64, 130])
+  @Test("batched native code equals the batched interpreter and per-lane scalar results", arguments: [1, 3, 4, 8, 17, 64, 130])
   func batchedIdentical(lanes: Int) throws {
     let program = Self.randomProgram
     let native = try NativeProgram(program)
@@ -79,6 +79,26 @@ struct NativeProgramTests {
       }
     }
     #expect(mismatches == 0)
+  }
+
+  @Test("a one-block program: native lanes (4 lanes have their own copy of the code, others the general one) equal the interpreter bit for bit",
+        arguments: [2, 4, 5])
+  func smallProgramLanes(lanes: Int) throws {
+    var generator = RandomExpressions(seed: 4242, symbols: Self.names)
+    let expressions = (0..<12).map { _ in generator.any(depth: 4) }
+    let program = try ExpressionProgram(outputs: expressions, inputCount: Self.names.count, slot: { Self.names.firstIndex(of: $0) })
+    #expect(program.instructionCount <= CSource.blockSize, "one block")
+    let native = try NativeProgram(program)
+    let interpreter = ExpressionInterpreter(program)
+    let inputs = (0..<(Self.names.count * lanes)).map { _ in generator.input() }
+    var fromNative = [Double](repeating: 0, count: program.outputCount * lanes)
+    var fromInterpreter = fromNative
+    native.evaluate(lanes: lanes, inputs: inputs, outputs: &fromNative)
+    interpreter.evaluate(lanes: lanes, inputs: inputs, outputs: &fromInterpreter)
+    for k in fromNative.indices {
+      #expect(fromNative[k].bitPattern == fromInterpreter[k].bitPattern || (fromNative[k].isNaN && fromInterpreter[k].isNaN),
+              "output \(k / lanes), lane \(k % lanes): native \(fromNative[k]) interpreter \(fromInterpreter[k])")
+    }
   }
 
   @Test("powers with per-lane exponents (whole in some lanes, not in others) in a multi-block program: native lanes equal the interpreter bit for bit",

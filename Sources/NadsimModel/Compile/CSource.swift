@@ -196,11 +196,18 @@ enum CSource {
       text += "}\n\n"
       text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
       text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
-      text += "  const long n = lanes;\n"
-      text += assumeSafety
-      text += "  for (long l = 0; l < n; ++l) {\n"
-      text += body(0, lanes: true, indent: "    ")
-      text += "  }\n}\n"
+      // Four lanes (the ensemble integrators' SIMD width) get their own copy of the loop, in
+      // which n is a constant: input and output addresses become fixed offsets.
+      for (condition, stride) in [("if (lanes == \(fixedLanes)) ", "\(fixedLanes)"), ("", "lanes")] {
+        text += "  \(condition){\n"
+        text += "    const long n = \(stride);\n"
+        text += assumeSafety
+        text += "    for (long l = 0; l < n; ++l) {\n"
+        text += body(0, lanes: true, indent: "      ")
+        text += "    }\n"
+        text += condition.isEmpty ? "  }\n" : "    return;\n  }\n"
+      }
+      text += "}\n"
       return text
     }
 
@@ -225,33 +232,43 @@ enum CSource {
         front += prepass(k, numbers, indent: "    ")
         front += "  }\n"
       }
-      if hasPowers(k) {
-        // First with whole powers only (vectorised); if any lane has another exponent, the
-        // block runs again as written (it only reads inputs and earlier blocks' results).
-        text += "\(local) nadsim_lw\(k)(\(signature), double *restrict t, long n, long m, int *restrict other\(callArgument)) {\n"
-        text += "  int notWhole = 0;\n"
-        text += assumeSafety
-        text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ", wholePowers: true, calls: numbers)
-        text += "  }\n  *other = notWhole;\n}\n\n"
-        text += "\(local) nadsim_lx\(k)(\(signature), double *restrict t, long n, long m\(callArgument)) {\n"
-        text += assumeSafety
-        text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ", calls: numbers)
-        text += "  }\n}\n\n"
-        text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
-        text += front
-        text += "  int other = 0;\n"
-        text += "  nadsim_lw\(k)(a, b, out, t, n, m, &other\(callPass));\n"
-        text += "  if (other) nadsim_lx\(k)(a, b, out, t, n, m\(callPass));\n"
-        text += "}\n\n"
-      } else {
-        text += "\(local) nadsim_l\(k)(\(signature), double *restrict t, long n, long m) {\n"
-        text += front
-        text += assumeSafety
-        text += "  for (long l = 0; l < m; ++l) {\n"
-        text += body(k, lanes: true, indent: "    ", calls: numbers)
-        text += "  }\n}\n\n"
+      // Each lane function twice: for any lane count (n, m parameters), and for exactly
+      // `fixedLanes` lanes (suffix _4: n and m are constants, so input and output addresses are
+      // fixed offsets instead of products kept on the stack).
+      for variant in [LaneVariant.general, .fixed] {
+        let name = { (stem: String) in "\(stem)\(k)\(variant.suffix)" }
+        if hasPowers(k) {
+          // First with whole powers only (vectorised); if any lane has another exponent, the
+          // block runs again as written (it only reads inputs and earlier blocks' results).
+          text += "\(local) \(name("nadsim_lw"))(\(signature), double *restrict t\(variant.parameters), int *restrict other\(callArgument)) {\n"
+          text += variant.prelude
+          text += "  int notWhole = 0;\n"
+          text += assumeSafety
+          text += "  for (long l = 0; l < m; ++l) {\n"
+          text += body(k, lanes: true, indent: "    ", wholePowers: true, calls: numbers)
+          text += "  }\n  *other = notWhole;\n}\n\n"
+          text += "\(local) \(name("nadsim_lx"))(\(signature), double *restrict t\(variant.parameters)\(callArgument)) {\n"
+          text += variant.prelude
+          text += assumeSafety
+          text += "  for (long l = 0; l < m; ++l) {\n"
+          text += body(k, lanes: true, indent: "    ", calls: numbers)
+          text += "  }\n}\n\n"
+          text += "\(local) \(name("nadsim_l"))(\(signature), double *restrict t\(variant.parameters)) {\n"
+          text += variant.prelude
+          text += front
+          text += "  int other = 0;\n"
+          text += "  \(name("nadsim_lw"))(a, b, out, t\(variant.arguments), &other\(callPass));\n"
+          text += "  if (other) \(name("nadsim_lx"))(a, b, out, t\(variant.arguments)\(callPass));\n"
+          text += "}\n\n"
+        } else {
+          text += "\(local) \(name("nadsim_l"))(\(signature), double *restrict t\(variant.parameters)) {\n"
+          text += variant.prelude
+          text += front
+          text += assumeSafety
+          text += "  for (long l = 0; l < m; ++l) {\n"
+          text += body(k, lanes: true, indent: "    ", calls: numbers)
+          text += "  }\n}\n\n"
+        }
       }
     }
     let slots = max(layout.slotCount, 1)
@@ -261,13 +278,29 @@ enum CSource {
     text += "}\n\n"
     text += "\(local) \(runLanes)(\(signature), int lanes) {\n"
     text += "  if (lanes == 1) { \(runScalar)(a, b, out); return; }\n"
-    text += "  const long n = lanes;\n"
     text += "  \(storage(slots * layout.tile))\n"
+    text += "  if (lanes == \(fixedLanes)) {\n"
+    for k in layout.blocks.indices { text += "    nadsim_l\(k)\(LaneVariant.fixed.suffix)(a, b, out, t);\n" }
+    text += "    return;\n  }\n"
+    text += "  const long n = lanes;\n"
     text += "  for (long l0 = 0; l0 < n; l0 += \(layout.tile)) {\n"
     text += "    const long m = n - l0 < \(layout.tile) ? n - l0 : \(layout.tile);\n"
     for k in layout.blocks.indices { text += "    nadsim_l\(k)(a + l0, b + l0, out + l0, t, n, m);\n" }
     text += "  }\n}\n"
     return text
+  }
+
+  /// The lane count that gets its own copy of the lane code: the ensemble integrators' SIMD width
+  /// (``EnsembleSystem/lanes``, not imported here: NadsimModel's C code does not depend on it).
+  static let fixedLanes = 4
+
+  /// The two forms of a lane function: any lane count, or exactly ``fixedLanes``.
+  private enum LaneVariant {
+    case general, fixed
+    var suffix: String { self == .general ? "" : "_\(CSource.fixedLanes)" }
+    var parameters: String { self == .general ? ", long n, long m" : "" }
+    var arguments: String { self == .general ? ", n, m" : "" }
+    var prelude: String { self == .general ? "" : "  const long n = \(CSource.fixedLanes), m = \(CSource.fixedLanes);\n" }
   }
 
   /// Instructions per block. Compilation time grows faster than linearly with the size of one C
