@@ -29,6 +29,20 @@ public struct SparseLUSymbolic: Sendable {
   /// Stored entries of L + U (diagonal included), i.e. the pattern after fill.
   public var factorCount: Int { rows.count }
 
+  /// The factors' off-diagonal slots by row, for substitution row by row: row i's entries in
+  /// `columns[starts[i]..<starts[i + 1]]` (permuted column index) and `slots` (factor slot).
+  public struct RowOrder: Sendable {
+    public let starts: [Int]
+    public let columns: [Int]
+    public let slots: [Int]
+  }
+  /// Strict lower triangle (L) by row, columns ascending: forward substitution row by row then
+  /// subtracts in the same order as the column-oriented sweep, so the results are identical.
+  public let lowerRows: RowOrder
+  /// Strict upper triangle (U) by row, columns descending (the order in which the
+  /// column-oriented back substitution reaches the row).
+  public let upperRows: RowOrder
+
   /// - Parameters:
   ///   - pattern: structure of the matrix (the diagonal is always part of it).
   ///   - ordering: `false` keeps the natural order (tests and measurements of fill).
@@ -85,6 +99,26 @@ public struct SparseLUSymbolic: Sendable {
       }
     }
     entryMap = map
+
+    var lower = [[(Int, Int)]](repeating: [], count: n), upper = [[(Int, Int)]](repeating: [], count: n)
+    for j in 0..<n {
+      for q in starts[j]..<starts[j + 1] where rowList[q] != j {
+        if rowList[q] > j { lower[rowList[q]].append((j, q)) } else { upper[rowList[q]].append((j, q)) }
+      }
+    }
+    func rowOrder(_ byRow: [[(Int, Int)]], descending: Bool) -> RowOrder {
+      var starts = [0], columns: [Int] = [], slots: [Int] = []
+      for entries in byRow {
+        for (column, slot) in entries.sorted(by: { descending ? $0.0 > $1.0 : $0.0 < $1.0 }) {
+          columns.append(column)
+          slots.append(slot)
+        }
+        starts.append(columns.count)
+      }
+      return RowOrder(starts: starts, columns: columns, slots: slots)
+    }
+    lowerRows = rowOrder(lower, descending: false)
+    upperRows = rowOrder(upper, descending: true)
   }
 
   /// Minimum-degree order of the graph of A + Aᵀ (self-loops ignored): repeatedly eliminates a

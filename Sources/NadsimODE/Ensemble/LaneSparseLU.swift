@@ -55,12 +55,14 @@ public final class LaneSparseLU: LaneLinearSolver {
   public private(set) var fallbackFactorizations = 0
   /// Whether ``solve(_:)`` skips, in each lane, an update whose multiplier is zero there, as the
   /// scalar ``SparseLU`` does: lanes are then bit-identical to the scalar solver (true, the
-  /// default). False makes every update in every lane, without the per-column test: lanes stay
+  /// default). False makes every update in every lane, without the per-term test: lanes stay
   /// independent of each other, but may differ from the scalar solver in the sign of a zero (and
   /// where a factor entry is infinite); ``EnsembleBDF`` uses this (about 6 % of its time on
   /// nad-human).
   public var skipsZeroUpdates = true
 
+  /// The symbolic phase's index arrays, shared with the lanes' scalar fallback solvers.
+  private let indexes: SparseLUIndexes
   private let columnStarts: UnsafeMutablePointer<Int>       // n + 1
   private let diagonalPositions: UnsafeMutablePointer<Int>  // n
   private let rows: UnsafeMutablePointer<Int>               // factorCount
@@ -88,16 +90,13 @@ public final class LaneSparseLU: LaneLinearSolver {
     let count = pattern.count, slots = symbolic.factorCount
     jacobian = .allocate(capacity: count)
     jacobian.initialize(repeating: .zero, count: count)
-    columnStarts = .allocate(capacity: n + 1)
-    columnStarts.initialize(from: symbolic.columnStarts, count: n + 1)
-    diagonalPositions = .allocate(capacity: n)
-    diagonalPositions.initialize(from: symbolic.diagonalPositions, count: n)
-    rows = .allocate(capacity: slots)
-    rows.initialize(from: symbolic.rows, count: slots)
-    entryMap = .allocate(capacity: count)
-    entryMap.initialize(from: symbolic.entryMap, count: count)
-    perm = .allocate(capacity: n)
-    perm.initialize(from: symbolic.permutation, count: n)
+    let indexes = SparseLUIndexes(symbolic)
+    self.indexes = indexes
+    columnStarts = indexes.columnStarts
+    diagonalPositions = indexes.diagonalPositions
+    rows = indexes.rows
+    entryMap = indexes.entryMap
+    perm = indexes.permutation
     values = .allocate(capacity: slots)
     values.initialize(repeating: .zero, count: slots)
     inverseDiagonal = .allocate(capacity: n)
@@ -112,11 +111,6 @@ public final class LaneSparseLU: LaneLinearSolver {
 
   deinit {
     jacobian.deallocate()
-    columnStarts.deallocate()
-    diagonalPositions.deallocate()
-    rows.deallocate()
-    entryMap.deallocate()
-    perm.deallocate()
     values.deallocate()
     inverseDiagonal.deallocate()
     work.deallocate()
@@ -145,7 +139,7 @@ public final class LaneSparseLU: LaneLinearSolver {
         if let existing = scalar[l] {
           solver = existing
         } else {
-          solver = SparseLU(pattern: pattern, symbolic: symbolic, pivotThreshold: pivotThreshold)
+          solver = SparseLU(pattern: pattern, symbolic: symbolic, pivotThreshold: pivotThreshold, indexes: indexes)
           scalar[l] = solver
         }
         for p in 0..<count { laneJacobian[p] = J[p][l] }
@@ -221,18 +215,6 @@ public final class LaneSparseLU: LaneLinearSolver {
     }
   }
 
-  /// x[rows[q]] −= values[q]·xk for q in first..<last, in every lane.
-  @inline(__always)
-  private func subtractAlways(from first: Int, to last: Int, times xk: Lanes) {
-    let x = work
-    var q = first
-    while q < last {
-      let r = rows[q]
-      x[r] = x[r] - values[q] * xk
-      q += 1
-    }
-  }
-
   /// Overwrites `b` with M⁻¹b in every lane: P b, forward substitution with unit L, back
   /// substitution with U, Pᵀ (as ``SparseLU/solve(_:)``, lane by lane). Fallback lanes are
   /// gathered, solved by their scalar solver and scattered back.
@@ -248,26 +230,41 @@ public final class LaneSparseLU: LaneLinearSolver {
         scalar[l]!.solve(v)
       }
     }
-    for k in 0..<n { x[k] = b[perm[k]] }
-    // L y = P b (unit lower, by columns).
+    // Row by row, as ``SparseLU/solve(_:)``: the same subtractions in the same order per lane
+    // (with zero tests: a term whose x is zero in a lane is skipped there).
+    let lowerStarts = indexes.lowerStarts, lowerColumns = indexes.lowerColumns, lowerSlots = indexes.lowerSlots
+    let upperStarts = indexes.upperStarts, upperColumns = indexes.upperColumns, upperSlots = indexes.upperSlots
     if skipsZeroUpdates {
-      for k in 0..<n { subtract(column: k, times: x[k], lower: true) }
-      // U z = y (by columns, from the last).
-      var k = n - 1
-      while k >= 0 {
-        let xk = x[k] * inverseDiagonal[k]
-        x[k] = xk
-        subtract(column: k, times: xk, lower: false)
-        k -= 1
+      for i in 0..<n {
+        var xi = b[perm[i]]
+        for e in lowerStarts[i]..<lowerStarts[i + 1] {
+          let xj = x[lowerColumns[e]]
+          xi.replace(with: xi - values[lowerSlots[e]] * xj, where: xj .!= Lanes.zero)
+        }
+        x[i] = xi
+      }
+      var i = n - 1
+      while i >= 0 {
+        var xi = x[i]
+        for e in upperStarts[i]..<upperStarts[i + 1] {
+          let xj = x[upperColumns[e]]
+          xi.replace(with: xi - values[upperSlots[e]] * xj, where: xj .!= Lanes.zero)
+        }
+        x[i] = xi * inverseDiagonal[i]
+        i -= 1
       }
     } else {
-      for k in 0..<n { subtractAlways(from: diagonalPositions[k] + 1, to: columnStarts[k + 1], times: x[k]) }
-      var k = n - 1
-      while k >= 0 {
-        let xk = x[k] * inverseDiagonal[k]
-        x[k] = xk
-        subtractAlways(from: columnStarts[k], to: diagonalPositions[k], times: xk)
-        k -= 1
+      for i in 0..<n {
+        var xi = b[perm[i]]
+        for e in lowerStarts[i]..<lowerStarts[i + 1] { xi = xi - values[lowerSlots[e]] * x[lowerColumns[e]] }
+        x[i] = xi
+      }
+      var i = n - 1
+      while i >= 0 {
+        var xi = x[i]
+        for e in upperStarts[i]..<upperStarts[i + 1] { xi = xi - values[upperSlots[e]] * x[upperColumns[e]] }
+        x[i] = xi * inverseDiagonal[i]
+        i -= 1
       }
     }
     for k in 0..<n { b[perm[k]] = x[k] }
