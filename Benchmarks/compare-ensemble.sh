@@ -31,7 +31,7 @@ CORES="1,2"
 REPEATS=5             # C, numbalsoda and nadsim: passes over all 1,000 solves, best reported
 RR_REPEATS=3          # libRoadRunner
 SCIPY_REPEATS=2       # scipy LSODA (~10 s a pass on one core)
-NADSIM_METHODS="ensemble,rodas5p,bdf"
+NADSIM_METHODS="ensemble,ensemble-bdf,rodas5p,bdf"
 # Extra nadsim ensemble rows at looser tolerances (rtol:atol), for the work-precision verdict:
 # the peers stay at rtol 1e-6, atol 1e-10; nadsim is compared at equal or better median scd.
 NADSIM_EXTRA_TOLERANCES="1e-5:1e-9,1e-4:1e-8,3e-4:1e-9"

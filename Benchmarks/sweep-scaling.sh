@@ -4,8 +4,8 @@
 # 1. Showcase 1 (oral NMN/NR/Nam, 0–2000 mg/day once or twice daily, ages 25–85, 28 days, the
 #    human NAD+ model): a Latin hypercube over daily dose and age crossed with substance ×
 #    schedule, 10^3 and 10^4 scenarios on all cores, and 10^3 on one core, with the default
-#    method (bdf, one scenario at a time); then 10^3 with --method ensemble (Rodas5P in SIMD
-#    lanes) and --method rodas5p (the same method one at a time), on 1 and all cores.
+#    (bdf, four scenarios at a time in SIMD lanes); then 10^3 with bdf --no-lanes (one at a time),
+#    rodas5p (in lanes) and rodas5p --no-lanes, on 1 and all cores.
 # 2. Scaling and memory of the sweep machinery itself: the one-compartment example model
 #    (Models/examples/one-compartment-oral.yaml, cheap runs) for 10^3 … 10^6 scenarios with
 #    summary output; wall time and peak RSS (GNU time's %M).
@@ -51,14 +51,15 @@ out=Benchmarks/results/sweep-scaling.md
   echo
   echo "| sweep | scenarios | jobs | wall s | scenarios/s | per core | peak RSS MiB |"
   echo "|---|---|---|---|---|---|---|"
-  run "showcase 1 (nad-human, 28 d), bdf" 1002 1 -- "${showcase[@]}" --samples 167
-  run "showcase 1 (nad-human, 28 d), bdf" 1002 "$(nproc)" -- "${showcase[@]}" --samples 167
+  run "showcase 1 (nad-human, 28 d), bdf (lanes)" 1002 1 -- "${showcase[@]}" --samples 167
+  run "showcase 1 (nad-human, 28 d), bdf (lanes)" 1002 "$(nproc)" -- "${showcase[@]}" --samples 167
   if [[ $quick != --quick ]]; then
-    run "showcase 1 (nad-human, 28 d), bdf" 10002 "$(nproc)" -- "${showcase[@]}" --samples 1667
+    run "showcase 1 (nad-human, 28 d), bdf (lanes)" 10002 "$(nproc)" -- "${showcase[@]}" --samples 1667
   fi
-  for method in ensemble rodas5p; do
-    run "showcase 1 (nad-human, 28 d), $method" 1002 1 -- "${showcase[@]}" --samples 167 --method "$method"
-    run "showcase 1 (nad-human, 28 d), $method" 1002 "$(nproc)" -- "${showcase[@]}" --samples 167 --method "$method"
+  for variant in "bdf --no-lanes" "rodas5p" "rodas5p --no-lanes"; do
+    read -r -a flags <<<"--method $variant"
+    run "showcase 1 (nad-human, 28 d), $variant" 1002 1 -- "${showcase[@]}" --samples 167 "${flags[@]}"
+    run "showcase 1 (nad-human, 28 d), $variant" 1002 "$(nproc)" -- "${showcase[@]}" --samples 167 "${flags[@]}"
   done
   for n in 1000 10000 100000 1000000; do
     [[ $quick == --quick && $n == 1000000 ]] && continue

@@ -59,6 +59,10 @@ extension EnsembleBDF {
     var inverseL1 = 0.0
     var errorConstant = 0.0
     var outcome = CorrectorOutcome.diverged
+    /// The lane's attempt is in its corrector (predicted, iterating over one or more rounds).
+    var inCorrector = false
+    /// The lane's iterate needs f at the start of the next round.
+    var needsRHS = false
     // The current corrector solve.
     var factorNow = false
     var newJacobian = false
@@ -92,6 +96,8 @@ extension EnsembleBDF {
       needsInitialStep = true
       proposedStep = 0
       needsRestart = false
+      inCorrector = false
+      needsRHS = false
     }
   }
 

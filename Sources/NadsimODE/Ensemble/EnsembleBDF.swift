@@ -7,15 +7,16 @@ import NadsimLinearAlgebra
 ///
 /// Lanes are independent integrations, as in ``EnsembleRosenbrock``: each lane has its own time,
 /// step size, order, step history, Newton state, Jacobian and LU, tolerances, stops, save times
-/// and counters; one pass of the loop makes one step attempt in every busy lane. All n-vector work
+/// and counters. All n-vector work
 /// is done for the four lanes at once: the right-hand side and Jacobian (compiled lane code), the
 /// Nordsieck prediction, rescaling and correction, the LU of (1/γ)·I − J and its solves
 /// (``LaneSparseLU`` or ``LaneLU``), and the norms. What differs between lanes is handled so that
 /// no lane's numbers depend on another's:
 /// - **Orders.** Each lane uses its own order q and its own coefficients; vector operations on
 ///   Nordsieck column j are masked to the lanes whose order reaches j.
-/// - **Newton.** Lanes iterate together, each until its own convergence test ends it; finished
-///   lanes are masked out of the updates (see ``solveCorrectors(_:lanes:)``).
+/// - **Newton.** Each round of the loop makes one corrector iteration in every lane, each at its
+///   own point of its own step: a lane whose corrector converged starts its next step while a
+///   neighbour makes a second iteration (see ``advanceCorrectors(_:starting:lanes:)``).
 /// - **Jacobians and LU.** Each lane keeps its J until its own policy renews it (a fresh J is
 ///   evaluated for all lanes but stored only in the lanes that asked); when any lane needs a new
 ///   factorisation all four are factorised again, each from its own J and γ, which reproduces the
@@ -51,6 +52,9 @@ public final class EnsembleBDF {
   let f: UnsafeMutablePointer<Lanes>
   let fPredicted: UnsafeMutablePointer<Lanes>
   let residual: UnsafeMutablePointer<Lanes>
+  /// Scratch between rounds (first-step probes, finite-difference Jacobians): `iterate` must not be
+  /// used for these, it carries the iterates of lanes still in their corrector.
+  let probe: UnsafeMutablePointer<Lanes>
   /// Error weights 1/(atol + rtol·|yₙ₋₁|).
   let weights: UnsafeMutablePointer<Lanes>
   let jacobianScratch: UnsafeMutablePointer<Lanes>
@@ -71,7 +75,7 @@ public final class EnsembleBDF {
     lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
     lu.skipsZeroUpdates = false  // no bit-identity with the scalar solver is claimed here
     let columns = self.maxOrder + 1
-    let count = n * (10 + columns) + lu.jacobianCount
+    let count = n * (11 + columns) + lu.jacobianCount
     block = .allocate(capacity: count)
     block.initialize(repeating: .zero, count: count)
     var next = block
@@ -89,6 +93,7 @@ public final class EnsembleBDF {
     f = take(n)
     fPredicted = take(n)
     residual = take(n)
+    probe = take(n)
     weights = take(n)
     jacobianScratch = take(lu.jacobianCount)
     laneState = .allocate(capacity: n)
@@ -177,12 +182,12 @@ public final class EnsembleBDF {
       for l in 0..<lanes where busy[l] && lane[l].needsInitialStep { first[l] = true }
       if any(first) { firstSteps(first, lanes: &lane) }
 
-      // This attempt in each lane: order change, step size (clipped to the lane's next stop),
-      // coefficients.
-      var attempting = LaneMask(repeating: false)
+      // A new attempt in each lane whose last one ended: order change, step size (clipped to the
+      // lane's next stop), coefficients, prediction. Lanes still iterating keep their attempt.
+      var starting = LaneMask(repeating: false)
       var rescale = Lanes(repeating: 1)
       var orders = Lanes.zero
-      for l in 0..<lanes where busy[l] {
+      for l in 0..<lanes where busy[l] && !lane[l].inCorrector {
         if lane[l].pendingOrderChange != 0 { applyOrderChange(&lane[l], l) }
         var h = min(lane[l].hScale * lane[l].eta, options.maxStepSize)
         var lands = false
@@ -219,21 +224,27 @@ public final class EnsembleBDF {
         lane[l].gamma = h / a.l[1]
         lane[l].inverseL1 = 1 / a.l[1]
         orders[l] = Double(lane[l].q)
-        attempting[l] = true
+        starting[l] = true
       }
-      guard any(attempting) else {
+      if any(starting) { predict(orders, rescale: rescale, through: Int(orders.max())) }
+
+      // One corrector iteration in every lane that is in its corrector (see advanceCorrectors).
+      var inCorrector = LaneMask(repeating: false)
+      for l in 0..<lanes where busy[l] && (starting[l] || lane[l].inCorrector) { inCorrector[l] = true }
+      guard any(inCorrector) else {
         refill()
         continue
       }
+      let ended = advanceCorrectors(inCorrector, starting: starting, lanes: &lane)
+      guard any(ended) else { continue }
+      orders = .zero
+      for l in 0..<lanes where ended[l] { orders[l] = Double(lane[l].q) }
       let top = Int(orders.max())
-      predict(orders, rescale: rescale, through: top)
-
-      solveCorrectors(attempting, lanes: &lane)
 
       // Error tests; failed lanes undo their prediction, passed ones take the correction.
       var undo = LaneMask(repeating: false), accepted = LaneMask(repeating: false)
       var errorNorms = Lanes.zero
-      for l in 0..<lanes where attempting[l] {
+      for l in 0..<lanes where ended[l] {
         if case .converged(let correctionNorm) = lane[l].outcome {
           let errorNorm = correctionNorm * lane[l].errorConstant
           errorNorms[l] = errorNorm
@@ -516,8 +527,8 @@ public final class EnsembleBDF {
     for l in 0..<lanes { times[l] = lane[l].t }
     var attempt = 0
     while any(probing) && attempt < 4 {
-      for i in 0..<n { iterate[i] = y[i] + guess * f0[i] }
-      system.rhs(times + guess, iterate, f)
+      for i in 0..<n { probe[i] = y[i] + guess * f0[i] }
+      system.rhs(times + guess, probe, f)
       var sum = Lanes.zero
       for i in 0..<n {
         let r = (f[i] - f0[i]) / guess * weights[i]
