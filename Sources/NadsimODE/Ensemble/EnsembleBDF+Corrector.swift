@@ -34,7 +34,7 @@ extension EnsembleBDF {
         for i in 0..<n { iterate[i] = predicted.select(z0[i], iterate[i]) }
       }
       system.rhs(times, iterate, f)
-      let finite = finiteLanes(f)
+      let finite = finiteLanes(f, count: n)
       if any(starting) {
         let predicted = LaneSelection(starting)
         for i in 0..<n { fPredicted[i] = predicted.select(f[i], fPredicted[i]) }

@@ -4,7 +4,7 @@ extension EnsembleBDF {
   /// One lane's integration: the task it runs and the scalar state of ``BDFStepper`` (order, step
   /// history, Newton bookkeeping) for that lane. The n-vectors live lane-interleaved in the
   /// integrator's storage; the small per-lane arrays (τ, ξ, l, …) in ``EnsembleBDF/coefficients``.
-  struct Lane {
+  struct Lane: LaneTaskState {
     var task: LaneTask?
     var t = 0.0
     var nextStop = 0
@@ -303,13 +303,13 @@ extension EnsembleBDF {
     return (drop, nil)
   }
 
-  /// Lane l's solution at `time` (within its last step) into `laneState`, from its Nordsieck
-  /// polynomial by Horner's rule.
-  func interpolate(_ lane: inout Lane, _ l: Int, at time: Double) {
-    let x = (time - lane.t) / lane.hScale
-    let top = column(lane.q)
+  /// Lane l's solution at `time` (within its last step, which ended at `t` with size `hScale`)
+  /// into `laneState`, from its Nordsieck polynomial of order `q` by Horner's rule.
+  func interpolate(_ l: Int, order q: Int, end t: Double, step hScale: Double, at time: Double) {
+    let x = (time - t) / hScale
+    let top = column(q)
     for i in 0..<n { laneState[i] = top[i][l] }
-    var j = lane.q - 1
+    var j = q - 1
     while j >= 0 {
       let col = column(j)
       for i in 0..<n { laneState[i] = laneState[i] * x + col[i][l] }

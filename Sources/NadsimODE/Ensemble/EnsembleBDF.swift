@@ -118,55 +118,15 @@ public final class EnsembleBDF {
     var busy = LaneMask(repeating: false)
     var exhausted = LaneMask(repeating: false)
 
+    let tasks = LaneTasks(workload: workload, options: options, n: n, state: laneState, y: y, rtol: rtol, atol: atol)
     func finish(_ l: Int, _ code: ReturnCode) {
-      guard let task = lane[l].task else { return }
-      for i in 0..<n { laneState[i] = y[i][l] }
-      var stats = lane[l].statistics
-      stats.lastOrder = lane[l].q
-      workload.finish(task, lane: l, result: LaneResult(
-        returnCode: code, finalTime: lane[l].t, finalState: Array(UnsafeBufferPointer(start: laneState, count: n)),
-        statistics: stats, pivotingFallbacks: lane[l].fallbacks))
-      lane[l].task = nil
-      busy[l] = false
+      tasks.finish(&lane, l, code, busy: &busy, lastOrder: lane[l].q)
     }
-
     func refill() {
-      for l in 0..<lanes where !busy[l] && !exhausted[l] {
-        while !exhausted[l] && !busy[l] {
-          guard let task = workload.start(lane: l, state: laneState) else {
-            exhausted[l] = true
-            break
-          }
-          lane[l] = Lane()
-          lane[l].task = task
-          lane[l].t = task.t0
-          let tolerances = task.tolerances ?? options.tolerances[0]
-          for i in 0..<n { y[i][l] = laneState[i] }
-          if let why = problem(task, tolerances) {
-            busy[l] = true
-            finish(l, .invalidInput(why))
-            continue
-          }
-          let (r, a) = tolerances.expanded(dimension: n)
-          for i in 0..<n {
-            rtol[i][l] = r[i]
-            atol[i][l] = a[i]
-          }
-          lane[l].minimumRelativeTolerance = tolerances.tightestRelative
-          while lane[l].nextStop < task.stops.count && task.stops[lane[l].nextStop] <= task.t0 { lane[l].nextStop += 1 }
-          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] < task.t0 {
-            lane[l].nextSave += 1
-          }
-          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] == task.t0 {
-            workload.save(task, lane: l, index: lane[l].nextSave, time: task.t0, state: laneState)
-            lane[l].nextSave += 1
-          }
-          lane[l].limit = limit(lane[l])
-          lane[l].nextSaveTime = nextSaveTime(lane[l])
-          lane[l].needsRestart = true
-          lane[l].requestedInitialStep = options.initialStep
-          busy[l] = true
-        }
+      tasks.refill(&lane, busy: &busy, exhausted: &exhausted, lastOrder: 1) { lane, _, tolerances in
+        lane.minimumRelativeTolerance = tolerances.tightestRelative
+        lane.needsRestart = true
+        lane.requestedInitialStep = options.initialStep
       }
     }
 
@@ -297,30 +257,16 @@ public final class EnsembleBDF {
 
       // Save times inside the accepted steps, from the Nordsieck polynomial; then stops.
       for l in 0..<lanes where accepted[l] && (lane[l].nextSaveTime <= lane[l].t || lane[l].landsOnLimit) {
-        let task = lane[l].task!
-        let tNew = lane[l].t
-        if lane[l].nextSaveTime <= tNew {
-          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] <= tNew {
-            let time = task.saveTimes[lane[l].nextSave]
-            if time == tNew {
-              for i in 0..<n { laneState[i] = y[i][l] }
-            } else {
-              interpolate(&lane[l], l, at: time)
-            }
-            workload.save(task, lane: l, index: lane[l].nextSave, time: time, state: laneState)
-            lane[l].nextSave += 1
+        let tNew = lane[l].t, q = lane[l].q, step = lane[l].hScale
+        tasks.serveSaves(&lane[l], l, through: tNew) { time in
+          if time == tNew {
+            for i in 0..<n { laneState[i] = y[i][l] }
+          } else {
+            interpolate(l, order: q, end: tNew, step: step, at: time)
           }
-          lane[l].nextSaveTime = nextSaveTime(lane[l])
         }
         guard lane[l].landsOnLimit else { continue }
-        if lane[l].nextStop < task.stops.count {
-          let stop = lane[l].limit
-          lane[l].nextStop += 1
-          lane[l].limit = limit(lane[l])
-          for i in 0..<n { laneState[i] = y[i][l] }
-          workload.stop(task, lane: l, at: stop, state: laneState)
-          for i in 0..<n { y[i][l] = laneState[i] }
-          lane[l].statistics.restarts += 1
+        if tasks.passStop(&lane[l], l) {
           lane[l].needsRestart = true
           lane[l].requestedInitialStep = lane[l].proposedStep
         } else {
@@ -329,27 +275,6 @@ public final class EnsembleBDF {
       }
       refill()
     }
-  }
-
-  /// Why a task cannot start (as the scalar integrator checks its input), or nil.
-  private func problem(_ task: LaneTask, _ tolerances: Tolerances) -> String? {
-    if let bad = (0..<n).first(where: { !laneState[$0].isFinite }) { return "initial state y\(bad + 1) is not finite" }
-    if !(task.t0.isFinite && task.tEnd.isFinite && task.tEnd > task.t0) {
-      return "final time \(task.tEnd) must be finite and after \(task.t0)"
-    }
-    if let problem = tolerances.problem(dimension: n) { return problem }
-    if options.maxSteps <= 0 { return "maxSteps must be positive" }
-    return nil
-  }
-
-  private func limit(_ lane: Lane) -> Double {
-    let task = lane.task!
-    return lane.nextStop < task.stops.count ? task.stops[lane.nextStop] : task.tEnd
-  }
-
-  private func nextSaveTime(_ lane: Lane) -> Double {
-    let task = lane.task!
-    return lane.nextSave < task.saveTimes.count ? task.saveTimes[lane.nextSave] : .infinity
   }
 
   // MARK: - Vector operations on the Nordsieck arrays
@@ -492,7 +417,7 @@ public final class EnsembleBDF {
       z1[i] = chosen.select(f[i], z1[i])
       delta[i] = chosen.select(.zero, delta[i])
     }
-    let finite = finiteLanes(f)
+    let finite = finiteLanes(f, count: n)
     return (0..<EnsembleSystem.lanes).filter { restarting[$0] && !finite[$0] }.map { ($0, .rhsNotFinite(t: lane[$0].t)) }
   }
 
@@ -570,11 +495,6 @@ public final class EnsembleBDF {
     }
   }
 
-  func finiteLanes(_ v: UnsafePointer<Lanes>) -> LaneMask {
-    var acc = Lanes.zero
-    for i in 0..<n { acc += v[i] * Lanes.zero }
-    return acc .== Lanes.zero
-  }
 }
 
 extension EnsembleBDF: EnsembleIntegrator {}

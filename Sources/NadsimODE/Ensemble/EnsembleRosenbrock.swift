@@ -92,7 +92,7 @@ public final class EnsembleRosenbrock {
   }
 
   /// Per-lane bookkeeping of the task it runs.
-  private struct Lane {
+  private struct Lane: LaneTaskState {
     var task: LaneTask?
     var t = 0.0
     var h = 0.0
@@ -101,10 +101,7 @@ public final class EnsembleRosenbrock {
     var controller = PIController(beta1: 0.7, beta2: 0.4, safety: 0.9, minFactor: 0.2, maxFactor: 6)
     var nextStop = 0
     var nextSave = 0
-    /// The next stop time, or tEnd (what steps are clipped to); kept here so the step loop does
-    /// not touch the task's arrays.
     var limit = 0.0
-    /// The next save time, or +∞.
     var nextSaveTime = Double.infinity
     var needsStart = false
     var nonFiniteRun = 0
@@ -123,61 +120,13 @@ public final class EnsembleRosenbrock {
     var exhausted = LaneMask(repeating: false)
     let gamma = tableau.gamma
 
+    let tasks = LaneTasks(workload: workload, options: options, n: n, state: laneState, y: y, rtol: rtol, atol: atol)
     func finish(_ l: Int, _ code: ReturnCode) {
-      guard let task = lane[l].task else { return }
-      for i in 0..<n { laneState[i] = y[i][l] }
-      var stats = lane[l].statistics
-      stats.lastOrder = tableau.order
-      workload.finish(task, lane: l, result: LaneResult(
-        returnCode: code, finalTime: lane[l].t, finalState: Array(UnsafeBufferPointer(start: laneState, count: n)),
-        statistics: stats, pivotingFallbacks: lane[l].fallbacks))
-      lane[l].task = nil
-      busy[l] = false
+      tasks.finish(&lane, l, code, busy: &busy, lastOrder: tableau.order)
     }
-
-    /// Gives idle lanes their next tasks (checking them as the scalar solver checks its input).
     func refill() {
-      for l in 0..<lanes where !busy[l] && !exhausted[l] {
-        while !exhausted[l] && !busy[l] {
-          guard let task = workload.start(lane: l, state: laneState) else {
-            exhausted[l] = true
-            break
-          }
-          lane[l] = Lane()
-          lane[l].task = task
-          lane[l].t = task.t0
-          let tolerances = task.tolerances ?? options.tolerances[0]
-          let why: String?
-          if let bad = (0..<n).first(where: { !laneState[$0].isFinite }) { why = "initial state y\(bad + 1) is not finite" }
-          else if !(task.t0.isFinite && task.tEnd.isFinite && task.tEnd > task.t0) {
-            why = "final time \(task.tEnd) must be finite and after \(task.t0)"
-          } else if let problem = tolerances.problem(dimension: n) { why = problem }
-          else if options.maxSteps <= 0 { why = "maxSteps must be positive" }
-          else { why = nil }
-          for i in 0..<n { y[i][l] = laneState[i] }
-          if let why {
-            busy[l] = true
-            finish(l, .invalidInput(why))
-            continue
-          }
-          let (r, a) = tolerances.expanded(dimension: n)
-          for i in 0..<n {
-            rtol[i][l] = r[i]
-            atol[i][l] = a[i]
-          }
-          while lane[l].nextStop < task.stops.count && task.stops[lane[l].nextStop] <= task.t0 { lane[l].nextStop += 1 }
-          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] < task.t0 {
-            lane[l].nextSave += 1
-          }
-          while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] == task.t0 {
-            workload.save(task, lane: l, index: lane[l].nextSave, time: task.t0, state: laneState)
-            lane[l].nextSave += 1
-          }
-          lane[l].limit = limit(lane[l])
-          lane[l].nextSaveTime = nextSaveTime(lane[l])
-          lane[l].needsStart = true
-          busy[l] = true
-        }
+      tasks.refill(&lane, busy: &busy, exhausted: &exhausted, lastOrder: tableau.order) { lane, _, _ in
+        lane.needsStart = true
       }
     }
 
@@ -188,7 +137,7 @@ public final class EnsembleRosenbrock {
 
       // f(t, y) in every lane (rejected lanes get the value they had: same t and y).
       system.rhs(times, y, f0)
-      let f0Finite = finiteLanes(f0)
+      let f0Finite = finiteLanes(f0, count: n)
       for l in 0..<lanes where busy[l] {
         lane[l].statistics.rhsEvaluations += 1
         if !f0Finite[l] { finish(l, .rhsNotFinite(t: lane[l].t)) }
@@ -258,7 +207,7 @@ public final class EnsembleRosenbrock {
         }
       }
       let norms = errorNorms()
-      let finite = factored .& finiteLanes(argument) .& (norms .< Lanes(repeating: .infinity))
+      let finite = factored .& finiteLanes(argument, count: n) .& (norms .< Lanes(repeating: .infinity))
 
       var accepted = LaneMask(repeating: false)
       for l in 0..<lanes where busy[l] {
@@ -298,33 +247,19 @@ public final class EnsembleRosenbrock {
       for l in 0..<lanes where accepted[l] {
         let t = lane[l].t, step = lane[l].step
         let tNew = lane[l].landsOnStop ? lane[l].limit : t + step
-        guard lane[l].nextSaveTime <= tNew else { continue }
-        let task = lane[l].task!
-        while lane[l].nextSave < task.saveTimes.count && task.saveTimes[lane[l].nextSave] <= tNew {
+        tasks.serveSaves(&lane[l], l, through: tNew) { time in
           if !denseReady {
             prepareDenseOutput()
             denseReady = true
           }
-          let time = task.saveTimes[lane[l].nextSave]
           interpolate(lane: l, theta: time == tNew ? 1 : (time - t) / step)
-          workload.save(task, lane: l, index: lane[l].nextSave, time: time, state: laneState)
-          lane[l].nextSave += 1
         }
-        lane[l].nextSaveTime = nextSaveTime(lane[l])
       }
       for m in 0..<n { y[m].replace(with: argument[m], where: accepted) }
       for l in 0..<lanes where accepted[l] {
         if lane[l].landsOnStop {
-          let limit = lane[l].limit
-          lane[l].t = limit
-          let task = lane[l].task!
-          if lane[l].nextStop < task.stops.count {
-            lane[l].nextStop += 1
-            lane[l].limit = self.limit(lane[l])
-            for i in 0..<n { laneState[i] = y[i][l] }
-            workload.stop(task, lane: l, at: limit, state: laneState)
-            for i in 0..<n { y[i][l] = laneState[i] }
-            lane[l].statistics.restarts += 1
+          lane[l].t = lane[l].limit
+          if tasks.passStop(&lane[l], l) {
             // As the scalar integrator's restart: forget the error history, keep the proposed h.
             lane[l].controller.reset()
           } else {
@@ -336,17 +271,6 @@ public final class EnsembleRosenbrock {
       }
       refill()
     }
-  }
-
-  /// The lane's next stop time, or its end.
-  private func limit(_ lane: Lane) -> Double {
-    let task = lane.task!
-    return lane.nextStop < task.stops.count ? task.stops[lane.nextStop] : task.tEnd
-  }
-
-  private func nextSaveTime(_ lane: Lane) -> Double {
-    let task = lane.task!
-    return lane.nextSave < task.saveTimes.count ? task.saveTimes[lane.nextSave] : .infinity
   }
 
   /// The stages of one attempt from (t, y) with each lane's step, into k.
@@ -456,11 +380,6 @@ public final class EnsembleRosenbrock {
     return (sum / Lanes(repeating: Double(n))).squareRoot()
   }
 
-  private func finiteLanes(_ v: UnsafePointer<Lanes>) -> LaneMask {
-    var acc = Lanes.zero
-    for i in 0..<n { acc += v[i] * Lanes.zero }  // NaN or ±∞ in a lane makes that lane NaN
-    return acc .== Lanes.zero
-  }
 
   /// Starting steps for the lanes in `starting`. A new task gets Hairer's estimate (as
   /// ``initialStepSize``, lane by lane, with its own explicit Euler probe) unless

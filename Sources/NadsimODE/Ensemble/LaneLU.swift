@@ -225,12 +225,3 @@ final class LaneLU: LaneLinearSolver {
     }
   }
 }
-
-/// |x| lane by lane (NaN stays NaN).
-@inline(__always)
-func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> { x.replacing(with: -x, where: x .< SIMD4<Double>.zero) }
-
-/// The larger of a and b lane by lane (a where b is NaN). Written as a compare and a blend: the
-/// standard library's `pointwiseMax` was not inlined (a call per use in profiles).
-@inline(__always)
-func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { a.replacing(with: b, where: b .> a) }

@@ -1,3 +1,5 @@
+/// Small pieces of lane arithmetic shared by the ensemble integrators and their linear algebra.
+
 /// A lane mask prepared for use inside vector loops: `select(a, b)` is a where the mask is set and
 /// b elsewhere, as two bitwise ANDs and an OR.
 ///
@@ -17,4 +19,21 @@ struct LaneSelection {
     let a = unsafeBitCast(ifSet, to: SIMD4<Int64>.self), b = unsafeBitCast(otherwise, to: SIMD4<Int64>.self)
     return unsafeBitCast((a & bits) | (b & ~bits), to: SIMD4<Double>.self)
   }
+}
+
+/// |x| lane by lane (NaN stays NaN).
+@inline(__always)
+func magnitude(_ x: SIMD4<Double>) -> SIMD4<Double> { x.replacing(with: -x, where: x .< SIMD4<Double>.zero) }
+
+/// The larger of a and b lane by lane (a where b is NaN). Written as a compare and a blend: the
+/// standard library's `pointwiseMax` was not inlined (a call per use in profiles).
+@inline(__always)
+func larger(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> SIMD4<Double> { a.replacing(with: b, where: b .> a) }
+
+/// The lanes in which all `count` values of v are finite (NaN or ±∞ in a lane makes its sum NaN).
+@inline(__always)
+func finiteLanes(_ v: UnsafePointer<SIMD4<Double>>, count: Int) -> LaneMask {
+  var acc = SIMD4<Double>.zero
+  for i in 0..<count { acc += v[i] * SIMD4<Double>.zero }
+  return acc .== SIMD4<Double>.zero
 }
