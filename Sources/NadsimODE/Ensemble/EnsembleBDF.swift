@@ -40,7 +40,8 @@ public final class EnsembleBDF {
   let small: Int
   let policy = BDFNewtonPolicy()
 
-  private let block: UnsafeMutablePointer<Lanes>
+  private let block: ScratchBlock<Lanes>
+  private let scalars: Workspace
   let rtol: UnsafeMutablePointer<Lanes>
   let atol: UnsafeMutablePointer<Lanes>
   let y: UnsafeMutablePointer<Lanes>
@@ -76,13 +77,8 @@ public final class EnsembleBDF {
     lu.skipsZeroUpdates = false  // no bit-identity with the scalar solver is claimed here
     let columns = self.maxOrder + 1
     let count = n * (11 + columns) + lu.jacobianCount
-    block = .allocate(capacity: count)
-    block.initialize(repeating: .zero, count: count)
-    var next = block
-    func take(_ m: Int) -> UnsafeMutablePointer<Lanes> {
-      defer { next += m }
-      return next
-    }
+    block = ScratchBlock(capacity: count, zero: .zero)
+    let take = block.take
     rtol = take(n)
     atol = take(n)
     y = take(n)
@@ -96,19 +92,11 @@ public final class EnsembleBDF {
     probe = take(n)
     weights = take(n)
     jacobianScratch = take(lu.jacobianCount)
-    laneState = .allocate(capacity: n)
-    laneState.initialize(repeating: 0, count: n)
-    coefficients = .allocate(capacity: EnsembleSystem.lanes * 5 * small)
-    coefficients.initialize(repeating: 0, count: EnsembleSystem.lanes * 5 * small)
-    growthThresholds = .allocate(capacity: small)
+    scalars = Workspace(capacity: n + (EnsembleSystem.lanes * 5 + 1) * small)
+    laneState = scalars.take(n)
+    coefficients = scalars.take(EnsembleSystem.lanes * 5 * small)
+    growthThresholds = scalars.take(small)
     for k in 0..<small { growthThresholds[k] = pow(1 / BDFNewtonPolicy().growthThreshold - 1e-6, Double(k)) }
-  }
-
-  deinit {
-    block.deallocate()
-    laneState.deallocate()
-    coefficients.deallocate()
-    growthThresholds.deallocate()
   }
 
   /// Solves every task `workload` hands out, four lanes at a time, until it has no more.

@@ -38,7 +38,7 @@ public final class EnsembleRosenbrock {
   /// saves the (s−1)·n multiply–adds of the general sum with the same roundings.
   let stifflyAccurate: Bool
 
-  private let block: UnsafeMutablePointer<Lanes>
+  private let block: ScratchBlock<Lanes>
   private let rtol: UnsafeMutablePointer<Lanes>
   private let atol: UnsafeMutablePointer<Lanes>
   private let y: UnsafeMutablePointer<Lanes>
@@ -64,13 +64,8 @@ public final class EnsembleRosenbrock {
       && (0..<(stages - 1)).allSatisfy { tableau.b[$0] == tableau.a[(stages - 1) * stages + $0] }
     let q = max(tableau.dense.count, 1)
     let count = n * (8 + s + q)
-    block = .allocate(capacity: count)
-    block.initialize(repeating: .zero, count: count)
-    var next = block
-    func take(_ m: Int) -> UnsafeMutablePointer<Lanes> {
-      defer { next += m }
-      return next
-    }
+    block = ScratchBlock(capacity: count, zero: .zero)
+    let take = block.take
     rtol = take(n)
     atol = take(n)
     y = take(n)
@@ -87,7 +82,6 @@ public final class EnsembleRosenbrock {
   }
 
   deinit {
-    block.deallocate()
     laneState.deallocate()
   }
 
