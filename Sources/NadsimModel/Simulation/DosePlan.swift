@@ -26,13 +26,26 @@ struct DosePlan {
   /// concentration species, 1 for amount species).
   let amountFactor: [Double]
 
-  init(model: Model, regimen: Regimen, constants: ScenarioConstants, durationHours: Double) throws {
-    var amountFactor = [Double](repeating: 1, count: model.species.count)
+  /// Per species: the factor from its compartment's unit to the working volume unit (1 for amount
+  /// species). It depends on the model alone, so a caller that builds many plans computes it once
+  /// (building units is far slower than a run's dose bookkeeping).
+  static func volumeUnitFactors(of model: Model) -> [Double] {
+    var factors = [Double](repeating: 1, count: model.species.count)
     if let system = model.unitSystem {
       for (i, s) in model.species.enumerated() where s.kind == .concentration {
-        let c = model.compartments[s.compartment]
-        amountFactor[i] = constants.bindings[c.name]! * system.factor(from: c.unit)
+        factors[i] = system.factor(from: model.compartments[s.compartment].unit)
       }
+    }
+    return factors
+  }
+
+  /// - Parameter volumeUnitFactors: ``volumeUnitFactors(of:)`` for `model` (computed when nil).
+  init(model: Model, regimen: Regimen, constants: ScenarioConstants, durationHours: Double,
+       volumeUnitFactors: [Double]? = nil) throws {
+    var amountFactor = volumeUnitFactors ?? Self.volumeUnitFactors(of: model)
+    precondition(amountFactor.count == model.species.count, "volume unit factors of another model")
+    for (i, s) in model.species.enumerated() where s.kind == .concentration {
+      amountFactor[i] *= constants.bindings[model.compartments[s.compartment].name]!
     }
     self.amountFactor = amountFactor
     var steps: [Step] = []

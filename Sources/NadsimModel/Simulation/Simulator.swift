@@ -50,6 +50,8 @@ public final class Simulator {
   private var baselines: [[Double]: [Double]] = [:]
   /// Baselines kept at most; the cache starts over when full.
   static let baselineCacheSize = 256
+  /// ``DosePlan/volumeUnitFactors(of:)`` of the model, computed on first use.
+  private lazy var volumeUnitFactors = DosePlan.volumeUnitFactors(of: model)
 
   public init(_ compiled: CompiledModel) { self.compiled = compiled }
 
@@ -102,7 +104,7 @@ public final class Simulator {
     }
     let constants = try ScenarioConstants(model: model, request: request)
     let plan = try DosePlan(model: model, regimen: request.regimen, constants: constants,
-                            durationHours: request.durationHours)
+                            durationHours: request.durationHours, volumeUnitFactors: volumeUnitFactors)
 
     // Baseline: given initial values, then the untreated steady state of the others.
     var y0 = model.species.map { $0.initial ?? 0 }
