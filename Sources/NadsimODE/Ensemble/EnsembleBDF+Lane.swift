@@ -20,21 +20,8 @@ extension EnsembleBDF {
     var needsInitialStep = true
     var minimumRelativeTolerance = 1e-6
 
-    // Step state (``BDFStepper``'s, one lane).
-    var q = 1
-    var hScale = 1.0
-    var eta = 1.0
-    var pendingOrderChange = 0
-    var qwait = 2
-    var etaMax = 1e4
-    var proposedStep = 0.0
-    var savedDeltaValid = false
-    var savedDeltaScale = 1.0
-    var savedDeltaStep = 1.0
-    var errorFailures = 0
-    var convergenceFailures = 0
-    var consecutiveNonFinite = 0
-    var nonFiniteSinceErrorTest = false
+    /// Order, step size and their rules (``BDFStepper``'s, one lane).
+    var control = BDFStepControl()
     var cachedOrder = 0
     var cachedStep = 0.0
     var cachedErrorConstant = 0.0
@@ -76,25 +63,16 @@ extension EnsembleBDF {
 
     /// State after ``BDFStepper/restart(at:initialStep:)`` (the history itself is set by the caller).
     mutating func restart(initialStep: Double) {
-      q = 1
-      qwait = 2
-      pendingOrderChange = 0
-      savedDeltaValid = false
-      etaMax = 1e4
-      eta = 1
-      errorFailures = 0
-      convergenceFailures = 0
-      consecutiveNonFinite = 0
-      nonFiniteSinceErrorTest = false
+      control.restart()
       jacobianCurrent = false
       mustEvaluateJacobian = true
       mustFactor = true
       convergenceRate = 1
       cachedOrder = 0
-      hScale = 1
+      control.hScale = 1
       requestedInitialStep = initialStep
       needsInitialStep = true
-      proposedStep = 0
+      control.proposedStep = 0
       needsRestart = false
       inCorrector = false
       needsRHS = false
@@ -134,17 +112,17 @@ extension EnsembleBDF {
   /// Whether lane l's corrector coefficients were computed for this order, h and step history;
   /// if not, records the new key (``BDFStepper``'s cache, per lane).
   func coefficientsMatch(_ lane: inout Lane, _ a: LaneArrays, h: Double) -> Bool {
-    var same = lane.q == lane.cachedOrder && h == lane.cachedStep
+    var same = lane.control.q == lane.cachedOrder && h == lane.cachedStep
     if same {
-      for k in 0..<lane.q where a.cachedTau[k] != a.tau[k] {
+      for k in 0..<lane.control.q where a.cachedTau[k] != a.tau[k] {
         same = false
         break
       }
     }
     if !same {
-      lane.cachedOrder = lane.q
+      lane.cachedOrder = lane.control.q
       lane.cachedStep = h
-      for k in 0..<lane.q { a.cachedTau[k] = a.tau[k] }
+      for k in 0..<lane.control.q { a.cachedTau[k] = a.tau[k] }
     }
     return same
   }
@@ -152,9 +130,9 @@ extension EnsembleBDF {
   /// Raises or lowers lane l's order by one (``BDFStepper``'s order change on one lane).
   func applyOrderChange(_ lane: inout Lane, _ l: Int) {
     let a = arrays(l)
-    let q = lane.q
+    let q = lane.control.q
     BDFCoefficients.scaledDistances(h: a.tau[0], tau: a.tau + 1, count: q + 1, into: a.xi)
-    if lane.pendingOrderChange > 0 {
+    if lane.control.pendingOrderChange > 0 {
       let k = BDFCoefficients.correctionScale(order: q, xi: a.xi)
       BDFCoefficients.orderChangePolynomial(pastPoints: q - 1, xi: a.xi, into: a.poly)
       let top = column(q + 1)
@@ -165,7 +143,6 @@ extension EnsembleBDF {
           for i in 0..<n { col[i][l] += pj * top[i][l] }
         }
       }
-      lane.q += 1
     } else {
       BDFCoefficients.orderChangePolynomial(pastPoints: q - 2, xi: a.xi, into: a.poly)
       let top = column(q)
@@ -176,103 +153,37 @@ extension EnsembleBDF {
         }
       }
       for i in 0..<n { top[i][l] = 0 }
-      lane.q -= 1
     }
-    lane.pendingOrderChange = 0
-    lane.qwait = lane.q + 1
-    lane.savedDeltaValid = false
+    lane.control.finishOrderChange()
   }
 
   /// After an accepted step of lane l: η for the next step and whether to change the order
-  /// (``BDFStepper``'s rule; weights still those of yₙ₋₁).
+  /// (``BDFStepControl``'s rule, on this lane's columns; weights still those of yₙ₋₁).
   func chooseNextStep(_ lane: inout Lane, _ l: Int, errorNorm: Double) {
     let a = arrays(l)
-    let q = lane.q
-    lane.qwait -= 1
-    if lane.qwait == 1 && q < maxOrder {
-      for i in 0..<n { savedDelta[i][l] = delta[i][l] }
-      BDFCoefficients.scaledDistances(h: a.tau[0], tau: a.tau + 1, count: q + 1, into: a.xi)
-      lane.savedDeltaScale = BDFCoefficients.correctionScale(order: q, xi: a.xi)
-      lane.savedDeltaStep = a.tau[0]
-      lane.savedDeltaValid = true
-    }
-    if lane.etaMax == 1 {
-      lane.eta = 1
-      lane.qwait = max(lane.qwait, 2)
-      lane.etaMax = 10
-      lane.proposedStep = lane.hScale
-      return
-    }
-    let etaQ = growthFactor(6 * errorNorm, root: q + 1)
-    var best = etaQ
-    var change = 0
-    if lane.qwait <= 0 {
-      lane.qwait = 2
-      BDFCoefficients.scaledDistances(h: a.tau[0], tau: a.tau + 1, count: q + 2, into: a.xi)
-      var etaDown = 0.0
-      if q > 1 {
-        let e = BDFStepper.errorCalibration * laneNorm(column(q), lane: l)
-          * BDFCoefficients.errorPerScaledDerivative(order: q - 1, xi: a.xi)
-        etaDown = growthFactor(6 * e, root: q)
-      }
-      var etaUp = 0.0
-      if q < maxOrder && lane.savedDeltaValid {
-        let k = BDFCoefficients.correctionScale(order: q, xi: a.xi)
-        let r = pow(a.tau[0] / lane.savedDeltaStep, Double(q + 1))
-        let c1 = 1 / k, c2 = r / lane.savedDeltaScale
+    let q = lane.control.q
+    let n = self.n, delta = self.delta, savedDelta = self.savedDelta, weights = self.weights
+    lane.control.chooseNextStep(
+      errorNorm: errorNorm, tau: a.tau, xi: a.xi, maxOrder: maxOrder, maxStep: options.maxStepSize,
+      thresholds: growthThresholds,
+      saveDelta: { for i in 0..<n { savedDelta[i][l] = delta[i][l] } },
+      lowerOrderNorm: { laneNorm(column(q), lane: l) },
+      higherOrderNorm: { c1, c2 in
         var sum = 0.0
         for i in 0..<n {
           let u = (c1 * delta[i][l] - c2 * savedDelta[i][l]) * weights[i][l]
           sum += u * u
         }
-        let e = BDFStepper.errorCalibration * (sum / Double(n)).squareRoot() / Double(q + 2)
-          * BDFCoefficients.errorPerScaledDerivative(order: q + 1, xi: a.xi)
-        etaUp = growthFactor(10 * e, root: q + 2)
-      }
-      if etaDown > best && etaDown >= etaUp {
-        best = etaDown
-        change = -1
-      } else if etaUp > best {
-        best = etaUp
-        change = 1
-      }
-    }
-    if best == 0 {
-      lane.eta = 1
-      change = 0
-    } else {
-      lane.eta = min(best, lane.etaMax)
-    }
-    lane.etaMax = 10
-    lane.pendingOrderChange = change
-    if lane.hScale * lane.eta > options.maxStepSize { lane.eta = options.maxStepSize / lane.hScale }
-    lane.proposedStep = lane.hScale * lane.eta
-  }
-
-  /// η = 1/(x^(1/root) + 10⁻⁶), or 0 when that η would be below the growth threshold.
-  @inline(__always)
-  func growthFactor(_ x: Double, root: Int) -> Double {
-    guard x <= growthThresholds[root] else { return 0 }
-    return 1 / (pow(x, 1 / Double(root)) + 1e-6)
+        return (sum / Double(n)).squareRoot()
+      })
   }
 
   /// The corrector of lane l did not converge with a current Jacobian: cut h by 4 and factorise
   /// again. Returns the code that ends the task, if it must end.
   func convergenceFailure(_ lane: inout Lane, nonFinite: Bool) -> ReturnCode? {
     lane.statistics.newtonConvergenceFailures += 1
-    lane.convergenceFailures += 1
-    if nonFinite {
-      lane.consecutiveNonFinite += 1
-      lane.nonFiniteSinceErrorTest = true
-      if lane.consecutiveNonFinite > 12 { return .rhsNotFinite(t: lane.t) }
-    }
-    if lane.convergenceFailures >= policy.maxConvergenceFailures {
-      return nonFinite ? .rhsNotFinite(t: lane.t) : .newtonFailed(t: lane.t)
-    }
-    lane.eta = policy.convergenceFailureFactor
-    lane.etaMax = 1
+    if let failure = lane.control.convergenceFailure(nonFinite: nonFinite, t: lane.t, policy: policy) { return failure }
     lane.mustFactor = true
-    lane.proposedStep = lane.hScale * lane.eta
     return nil
   }
 
@@ -280,27 +191,7 @@ extension EnsembleBDF {
   /// to order 1 (the caller then sets z₁ = h·f(tₙ₋₁, yₙ₋₁)), or a code that ends the task.
   func errorTestFailure(_ lane: inout Lane, _ errorNorm: Double) -> (dropToOrderOne: Bool, failure: ReturnCode?) {
     lane.statistics.errorTestFailures += 1
-    lane.nonFiniteSinceErrorTest = false
-    lane.errorFailures += 1
-    lane.etaMax = 1
-    if lane.errorFailures >= BDFStepper.maxErrorTestFailures { return (false, .stepSizeUnderflow(t: lane.t)) }
-    var drop = false
-    if lane.errorFailures > 3 {
-      if lane.q > 1 {
-        lane.q = 1
-        lane.qwait = 2
-        lane.savedDeltaValid = false
-        lane.pendingOrderChange = 0
-        drop = true
-      }
-      lane.eta = 0.1
-    } else {
-      lane.eta = 1 / (pow(6 * errorNorm, 1 / Double(lane.q + 1)) + 1e-6)
-      lane.eta = max(0.1, lane.eta)
-      if lane.errorFailures >= 2 { lane.eta = min(lane.eta, 0.2) }
-    }
-    lane.proposedStep = lane.hScale * lane.eta
-    return (drop, nil)
+    return lane.control.errorTestFailure(errorNorm: errorNorm, t: lane.t)
   }
 
   /// Lane l's solution at `time` (within its last step, which ended at `t` with size `hScale`)

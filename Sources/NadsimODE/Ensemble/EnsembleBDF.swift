@@ -96,7 +96,7 @@ public final class EnsembleBDF {
     laneState = scalars.take(n)
     coefficients = scalars.take(EnsembleSystem.lanes * 5 * small)
     growthThresholds = scalars.take(small)
-    for k in 0..<small { growthThresholds[k] = pow(1 / BDFNewtonPolicy().growthThreshold - 1e-6, Double(k)) }
+    BDFStepControl.fillGrowthThresholds(growthThresholds, count: small, policy: policy)
   }
 
   /// Solves every task `workload` hands out, four lanes at a time, until it has no more.
@@ -108,7 +108,7 @@ public final class EnsembleBDF {
 
     let tasks = LaneTasks(workload: workload, options: options, n: n, state: laneState, y: y, rtol: rtol, atol: atol)
     func finish(_ l: Int, _ code: ReturnCode) {
-      tasks.finish(&lane, l, code, busy: &busy, lastOrder: lane[l].q)
+      tasks.finish(&lane, l, code, busy: &busy, lastOrder: lane[l].control.q)
     }
     func refill() {
       tasks.refill(&lane, busy: &busy, exhausted: &exhausted, lastOrder: 1) { lane, _, tolerances in
@@ -136,8 +136,8 @@ public final class EnsembleBDF {
       var rescale = Lanes(repeating: 1)
       var orders = Lanes.zero
       for l in 0..<lanes where busy[l] && !lane[l].inCorrector {
-        if lane[l].pendingOrderChange != 0 { applyOrderChange(&lane[l], l) }
-        var h = min(lane[l].hScale * lane[l].eta, options.maxStepSize)
+        if lane[l].control.pendingOrderChange != 0 { applyOrderChange(&lane[l], l) }
+        var h = min(lane[l].control.hScale * lane[l].control.eta, options.maxStepSize)
         var lands = false
         let t = lane[l].t
         if t + h * (1 + 1e-10) >= lane[l].limit {
@@ -145,7 +145,7 @@ public final class EnsembleBDF {
           lands = true
         }
         if !(h > 16 * t.ulp.magnitude) {
-          finish(l, lane[l].nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+          finish(l, lane[l].control.nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
           continue
         }
         if lane[l].statistics.steps >= options.maxSteps {
@@ -153,25 +153,25 @@ public final class EnsembleBDF {
           continue
         }
         lane[l].statistics.steps += 1
-        if h != lane[l].hScale {
-          rescale[l] = h / lane[l].hScale
-          lane[l].hScale = h
+        if h != lane[l].control.hScale {
+          rescale[l] = h / lane[l].control.hScale
+          lane[l].control.hScale = h
         }
-        lane[l].eta = 1
+        lane[l].control.eta = 1
         lane[l].h = h
         lane[l].landsOnLimit = lands
         lane[l].tNew = lands ? lane[l].limit : t + h
         let a = arrays(l)
         if !coefficientsMatch(&lane[l], a, h: h) {
-          BDFCoefficients.scaledDistances(h: h, tau: a.tau, count: lane[l].q + 1, into: a.xi)
-          BDFCoefficients.corrector(order: lane[l].q, xi: a.xi, into: a.l)
+          BDFCoefficients.scaledDistances(h: h, tau: a.tau, count: lane[l].control.q + 1, into: a.xi)
+          BDFCoefficients.corrector(order: lane[l].control.q, xi: a.xi, into: a.l)
           lane[l].cachedErrorConstant = BDFStepper.errorCalibration
-            * BDFCoefficients.errorPerCorrection(order: lane[l].q, xi: a.xi)
+            * BDFCoefficients.errorPerCorrection(order: lane[l].control.q, xi: a.xi)
         }
         lane[l].errorConstant = lane[l].cachedErrorConstant
         lane[l].gamma = h / a.l[1]
         lane[l].inverseL1 = 1 / a.l[1]
-        orders[l] = Double(lane[l].q)
+        orders[l] = Double(lane[l].control.q)
         starting[l] = true
       }
       if any(starting) { predict(orders, rescale: rescale, through: Int(orders.max())) }
@@ -186,7 +186,7 @@ public final class EnsembleBDF {
       let ended = advanceCorrectors(inCorrector, starting: starting, lanes: &lane)
       guard any(ended) else { continue }
       orders = .zero
-      for l in 0..<lanes where ended[l] { orders[l] = Double(lane[l].q) }
+      for l in 0..<lanes where ended[l] { orders[l] = Double(lane[l].control.q) }
       let top = Int(orders.max())
 
       // Error tests; failed lanes undo their prediction, passed ones take the correction.
@@ -236,16 +236,16 @@ public final class EnsembleBDF {
         lane[l].stepsSinceFactorization += 1
         lane[l].stepsSinceJacobian += 1
         lane[l].jacobianCurrent = false
-        lane[l].consecutiveNonFinite = 0
+        lane[l].control.consecutiveNonFinite = 0
         chooseNextStep(&lane[l], l, errorNorm: errorNorms[l])
-        lane[l].errorFailures = 0
-        lane[l].convergenceFailures = 0
+        lane[l].control.errorFailures = 0
+        lane[l].control.convergenceFailures = 0
       }
       updateWeights(accepted)
 
       // Save times inside the accepted steps, from the Nordsieck polynomial; then stops.
       for l in 0..<lanes where accepted[l] && (lane[l].nextSaveTime <= lane[l].t || lane[l].landsOnLimit) {
-        let tNew = lane[l].t, q = lane[l].q, step = lane[l].hScale
+        let tNew = lane[l].t, q = lane[l].control.q, step = lane[l].control.hScale
         tasks.serveSaves(&lane[l], l, through: tNew) { time in
           if time == tNew {
             for i in 0..<n { laneState[i] = y[i][l] }
@@ -256,7 +256,7 @@ public final class EnsembleBDF {
         guard lane[l].landsOnLimit else { continue }
         if tasks.passStop(&lane[l], l) {
           lane[l].needsRestart = true
-          lane[l].requestedInitialStep = lane[l].proposedStep
+          lane[l].requestedInitialStep = lane[l].control.proposedStep
         } else {
           finish(l, .success)
         }
@@ -377,7 +377,7 @@ public final class EnsembleBDF {
     var times = Lanes.zero, scale = Lanes(repeating: 1)
     for l in 0..<EnsembleSystem.lanes where lanes[l] {
       times[l] = lane[l].t
-      scale[l] = lane[l].hScale
+      scale[l] = lane[l].control.hScale
       lane[l].statistics.rhsEvaluations += 1
     }
     system.rhs(times, y, f)
@@ -475,7 +475,7 @@ public final class EnsembleBDF {
       var h0 = upper[l] > lower[l] ? min(upper[l], max(lower[l], 0.5 * next[l])) : result[l]
       if lane[l].requestedInitialStep > 0 { h0 = min(h0, lane[l].requestedInitialStep) }
       h0 = min(h0, options.maxStepSize)
-      lane[l].eta = h0 / lane[l].hScale
+      lane[l].control.eta = h0 / lane[l].control.hScale
       let a = arrays(l)
       for k in 0..<small { a.tau[k] = h0 }
       lane[l].needsInitialStep = false

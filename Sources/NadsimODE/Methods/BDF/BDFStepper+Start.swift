@@ -94,9 +94,9 @@ extension BDFStepper {
       }
       for k in 0...order { history.column(k)[i] = l[k] }
     }
-    q = order
-    hScale = h
-    qwait = order + 1
+    control.q = order
+    control.hScale = h
+    control.qwait = order + 1
     for k in 0..<(maxOrder + 3) { tau[k] = h }
     return nil
   }

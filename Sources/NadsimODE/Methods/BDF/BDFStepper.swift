@@ -56,7 +56,7 @@ public final class BDFStepper: Stepper {
   @exclusivity(unchecked) public private(set) var t = 0.0
   @exclusivity(unchecked) public private(set) var tPrevious = 0.0
   public let y: UnsafeMutablePointer<Double>
-  @exclusivity(unchecked) public private(set) var proposedStep = 0.0
+  public var proposedStep: Double { control.proposedStep }
 
   // MARK: Buffers (one allocation, see init)
   private let workspace: Workspace
@@ -91,30 +91,9 @@ public final class BDFStepper: Stepper {
   // MARK: Step state
   // The mutable state below is touched only by this class's own methods, never passed inout, so
   // its dynamic exclusivity checks (a runtime call per access, ~6 % of a HIRES solve) are off.
-  /// Current order q.
-  @exclusivity(unchecked) var q = 1
-  /// The step size the Nordsieck array is scaled with (the last step taken or attempted).
-  @exclusivity(unchecked) var hScale = 1.0
-  /// Factor for the next step: h = hScale·eta.
-  @exclusivity(unchecked) var eta = 1.0
-  /// Order change chosen after the last accepted step, applied when the next attempt begins (so
-  /// that dense output on the last step still sees that step's polynomial).
-  @exclusivity(unchecked) var pendingOrderChange = 0
-  /// Steps left before an order change may be considered.
-  @exclusivity(unchecked) var qwait = 2
-  /// Largest growth factor allowed for the next step.
-  @exclusivity(unchecked) var etaMax = 1e4
+  /// Order, step size and their rules (shared with ``EnsembleBDF``'s lanes).
+  @exclusivity(unchecked) var control = BDFStepControl()
   @exclusivity(unchecked) var needsInitialStep = true
-  @exclusivity(unchecked) var savedDeltaValid = false
-  /// K and h of the step whose Δ is in `savedDelta`.
-  @exclusivity(unchecked) var savedDeltaScale = 1.0
-  @exclusivity(unchecked) var savedDeltaStep = 1.0
-  /// Failures during the current step.
-  @exclusivity(unchecked) var errorFailures = 0
-  @exclusivity(unchecked) var convergenceFailures = 0
-  @exclusivity(unchecked) var consecutiveNonFinite = 0
-  /// Whether a non-finite evaluation caused a rejection since the last error-test failure.
-  @exclusivity(unchecked) var nonFiniteSinceErrorTest = false
 
   // MARK: Newton state
   /// γ of the current LU.
@@ -161,7 +140,7 @@ public final class BDFStepper: Stepper {
     poly = workspace.take(small)
     cachedTau = workspace.take(small)
     growthThresholds = workspace.take(small)
-    for k in 0..<small { growthThresholds[k] = pow(1 / policy.growthThreshold - 1e-6, Double(k)) }
+    BDFStepControl.fillGrowthThresholds(growthThresholds, count: small, policy: policy)
     jacobian = JacobianEvaluator(system: system)
     linear = makeLinearSolver(dimension: n, structure: system.jacobianStructure)
     if let h = configuration.fixedStepSize {
@@ -202,16 +181,7 @@ public final class BDFStepper: Stepper {
   public func restart(at t0: Double, initialStep: Double) -> ReturnCode? {
     t = t0
     tPrevious = t0
-    q = 1
-    qwait = 2
-    pendingOrderChange = 0
-    savedDeltaValid = false
-    etaMax = 1e4
-    eta = 1
-    errorFailures = 0
-    convergenceFailures = 0
-    consecutiveNonFinite = 0
-    nonFiniteSinceErrorTest = false
+    control.restart()
     jacobianCurrent = false
     mustEvaluateJacobian = true
     mustFactor = true
@@ -222,7 +192,7 @@ public final class BDFStepper: Stepper {
 
     if let h = fixedStep {
       if let failure = startFixedStep(at: t0, step: h) { return failure }
-      proposedStep = h
+      control.proposedStep = h
       needsInitialStep = false
       if stats.initialStepSize == 0 { stats.initialStepSize = h }
       return nil
@@ -234,10 +204,10 @@ public final class BDFStepper: Stepper {
     rhsCalls += 1
     guard allFinite(z1, n) else { return .rhsNotFinite(t: t0) }
     for i in 0..<n { z0[i] = y[i] }
-    hScale = 1
+    control.hScale = 1
     requestedInitialStep = initialStep
     needsInitialStep = true
-    proposedStep = 0  // chosen on the first attempt (it needs the limit)
+    control.proposedStep = 0  // chosen on the first attempt (it needs the limit)
     return nil
   }
 
@@ -257,15 +227,15 @@ public final class BDFStepper: Stepper {
       var h0 = firstStepSize(limit: limit)
       if requestedInitialStep > 0 { h0 = min(h0, requestedInitialStep) }
       h0 = min(h0, maxStep)
-      eta = h0 / hScale
+      control.eta = h0 / control.hScale
       for k in 0..<(maxOrder + 3) { tau[k] = h0 }
       needsInitialStep = false
       stats.initialStepSize = min(h0, limit - t)  // of this start; the loop reports the solve's
     }
-    if pendingOrderChange != 0 { applyOrderChange() }
+    if control.pendingOrderChange != 0 { applyOrderChange() }
 
     // Step size: the planned one, shortened to land on `limit` exactly.
-    var h = fixedStep ?? min(hScale * eta, maxStep)
+    var h = fixedStep ?? min(control.hScale * control.eta, maxStep)
     var landsOnLimit = false
     if t + h * (1 + 1e-10) >= limit {
       h = limit - t
@@ -273,44 +243,44 @@ public final class BDFStepper: Stepper {
     }
     if !(h > 16 * t.ulp.magnitude) {
       // Steps that shrank to nothing right after non-finite evaluations: the RHS is the cause.
-      return .failed(nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
+      return .failed(control.nonFiniteSinceErrorTest ? .rhsNotFinite(t: t) : .stepSizeUnderflow(t: t))
     }
-    if h != hScale {
-      history.rescale(order: q, by: h / hScale)
-      hScale = h
+    if h != control.hScale {
+      history.rescale(order: control.q, by: h / control.hScale)
+      control.hScale = h
     }
-    eta = 1
+    control.eta = 1
     let tNew = landsOnLimit ? limit : t + h
 
     // l and the error coefficient depend on q, h and the last q steps only: while those repeat
     // (h is kept unless it can grow by 50 %), the last values serve.
-    if !coefficientsMatch(order: q, h: h) {
-      BDFCoefficients.scaledDistances(h: h, tau: tau, count: q + 1, into: xi)
-      BDFCoefficients.corrector(order: q, xi: xi, into: l)
+    if !coefficientsMatch(order: control.q, h: h) {
+      BDFCoefficients.scaledDistances(h: h, tau: tau, count: control.q + 1, into: xi)
+      BDFCoefficients.corrector(order: control.q, xi: xi, into: l)
       cachedErrorConstant = BDFStepper.errorCalibration
-        * BDFCoefficients.errorPerCorrection(order: q, xi: xi)
+        * BDFCoefficients.errorPerCorrection(order: control.q, xi: xi)
     }
     let errorConstant = cachedErrorConstant
     let l1 = l[1]
     let gamma = h / l1
 
-    history.predict(order: q)
+    history.predict(order: control.q)
     let outcome = solveCorrector(t: tNew, gamma: gamma, inverseL1: 1 / l1,
                                  errorConstant: errorConstant)
     guard case .converged(let correctionNorm) = outcome else {
-      history.undoPrediction(order: q)
+      history.undoPrediction(order: control.q)
       return handleConvergenceFailure(nonFinite: outcome == .nonFinite)
     }
 
     // Local error test.
     let errorNorm = correctionNorm * errorConstant
     if fixedStep == nil && errorNorm > 1 {
-      history.undoPrediction(order: q)
+      history.undoPrediction(order: control.q)
       return handleErrorTestFailure(errorNorm)
     }
 
     // Accept.
-    history.correct(order: q, l: l, delta: delta)
+    history.correct(order: control.q, l: l, delta: delta)
     var k = maxOrder + 2
     while k > 0 {
       tau[k] = tau[k - 1]
@@ -322,15 +292,15 @@ public final class BDFStepper: Stepper {
     let z0 = history.column(0)
     for i in 0..<n { y[i] = z0[i] }
     stats.lastStepSize = h
-    stats.lastOrder = q
+    stats.lastOrder = control.q
     stepsSinceFactorization += 1
     stepsSinceJacobian += 1
     jacobianCurrent = false
-    consecutiveNonFinite = 0
+    control.consecutiveNonFinite = 0
     chooseNextStep(errorNorm: errorNorm)
     norm.weights(from: y, into: weights)
-    errorFailures = 0
-    convergenceFailures = 0
+    control.errorFailures = 0
+    control.convergenceFailures = 0
     return .accepted
   }
 
@@ -338,23 +308,23 @@ public final class BDFStepper: Stepper {
   /// if not, records the new key (the caller then recomputes them).
   @inline(__always)
   private func coefficientsMatch(order q: Int, h: Double) -> Bool {
-    var same = q == cachedOrder && h == cachedStep
+    var same = control.q == cachedOrder && h == cachedStep
     if same {
-      for k in 0..<q where cachedTau[k] != tau[k] {
+      for k in 0..<control.q where cachedTau[k] != tau[k] {
         same = false
         break
       }
     }
     if !same {
-      cachedOrder = q
+      cachedOrder = control.q
       cachedStep = h
-      for k in 0..<q { cachedTau[k] = tau[k] }
+      for k in 0..<control.q { cachedTau[k] = tau[k] }
     }
     return same
   }
 
   public func interpolate(at time: Double, into out: UnsafeMutablePointer<Double>) {
-    history.evaluate(order: q, at: (time - t) / hScale, into: out)
+    history.evaluate(order: control.q, at: (time - t) / control.hScale, into: out)
   }
 
   // MARK: - Failures
@@ -362,53 +332,28 @@ public final class BDFStepper: Stepper {
   /// The corrector did not converge with a current Jacobian: cut h by 4 and factorise again.
   private func handleConvergenceFailure(nonFinite: Bool) -> StepOutcome {
     stats.newtonConvergenceFailures += 1
-    convergenceFailures += 1
-    if nonFinite {
-      consecutiveNonFinite += 1
-      nonFiniteSinceErrorTest = true
-      if consecutiveNonFinite > 12 { return .failed(.rhsNotFinite(t: t)) }
+    if let failure = control.convergenceFailure(nonFinite: nonFinite, t: t, policy: policy, mayRetry: fixedStep == nil) {
+      return .failed(failure)
     }
-    if fixedStep != nil || convergenceFailures >= policy.maxConvergenceFailures {
-      return nonFinite ? .failed(.rhsNotFinite(t: t)) : .failed(.newtonFailed(t: t))
-    }
-    eta = policy.convergenceFailureFactor
-    etaMax = 1
     mustFactor = true
-    proposedStep = hScale * eta
     return .rejected
   }
 
   /// The local error was too large: shrink h (and after repeated failures drop to order 1).
   private func handleErrorTestFailure(_ errorNorm: Double) -> StepOutcome {
     stats.errorTestFailures += 1
-    nonFiniteSinceErrorTest = false
-    errorFailures += 1
-    etaMax = 1
-    if errorFailures >= BDFStepper.maxErrorTestFailures { return .failed(.stepSizeUnderflow(t: t)) }
-    if errorFailures > 3 {
-      // As CVODE: after three failures the history is distrusted; restart the polynomial at
-      // order 1 from (tₙ₋₁, yₙ₋₁) and f there, with h cut tenfold.
-      if q > 1 {
-        q = 1
-        qwait = 2
-        savedDeltaValid = false
-        pendingOrderChange = 0
-        let z1 = history.column(1)
-        system.rhs(t, y, z1)
-        rhsCalls += 1
-        for i in 0..<n { z1[i] *= hScale }
-      }
-      eta = 0.1
-    } else {
-      eta = 1 / (pow(6 * errorNorm, 1 / Double(q + 1)) + 1e-6)
-      eta = max(0.1, eta)
-      if errorFailures >= 2 { eta = min(eta, 0.2) }
+    let (dropToOrderOne, failure) = control.errorTestFailure(errorNorm: errorNorm, t: t)
+    if let failure { return .failed(failure) }
+    if dropToOrderOne {
+      // Restart the polynomial at order 1 from (tₙ₋₁, yₙ₋₁) and f there.
+      let z1 = history.column(1)
+      system.rhs(t, y, z1)
+      rhsCalls += 1
+      for i in 0..<n { z1[i] *= control.hScale }
     }
-    proposedStep = hScale * eta
     return .rejected
   }
 
-  static let maxErrorTestFailures = 7
   /// Factor on every local-error estimate (orders q − 1, q, q + 1). The estimates of
   /// ``BDFCoefficients`` leave out the error the FLC step inherits from the old polynomial (see
   /// there) and rely on the stiff-limit relation; measured against the exact local solution
@@ -422,118 +367,57 @@ public final class BDFStepper: Stepper {
 
   // MARK: - Next step size and order
 
-  /// After an accepted step: the factor η for the next step and whether to change the order.
+  /// After an accepted step: the factor η for the next step and whether to change the order
+  /// (``BDFStepControl/chooseNextStep(errorNorm:tau:xi:maxOrder:maxStep:thresholds:saveDelta:lowerOrderNorm:higherOrderNorm:)``).
   private func chooseNextStep(errorNorm: Double) {
     if fixedStep != nil {
-      eta = 1
-      proposedStep = hScale
+      control.eta = 1
+      control.proposedStep = control.hScale
       return
     }
-    qwait -= 1
-    if qwait == 1 && q < maxOrder {
-      // Keep this Δ: next step compares it with its own to estimate the order-(q+1) error.
-      for i in 0..<n { savedDelta[i] = delta[i] }
-      BDFCoefficients.scaledDistances(h: tau[0], tau: tau + 1, count: q + 1, into: xi)
-      savedDeltaScale = BDFCoefficients.correctionScale(order: q, xi: xi)
-      savedDeltaStep = tau[0]
-      savedDeltaValid = true
-    }
-    if etaMax == 1 {
-      // A failure happened in this step: keep h and q for one more step (CVODE does the same).
-      eta = 1
-      qwait = max(qwait, 2)
-      etaMax = 10
-      proposedStep = hScale
-      return
-    }
-    // Each candidate η = 1/((c·E)^(1/k) + 10⁻⁶) counts only if it reaches the growth threshold;
-    // below it the step is kept, so the pow is skipped (0 stands for "below").
-    let etaQ = growthFactor(6 * errorNorm, root: q + 1)
-    var best = etaQ
-    var change = 0
-    if qwait <= 0 {
-      qwait = 2
-      // ξ relative to the step just taken.
-      BDFCoefficients.scaledDistances(h: tau[0], tau: tau + 1, count: q + 2, into: xi)
-      var etaDown = 0.0
-      if q > 1 {
-        let e = BDFStepper.errorCalibration * norm(history.column(q), weights: weights)
-          * BDFCoefficients.errorPerScaledDerivative(order: q - 1, xi: xi)
-        etaDown = growthFactor(6 * e, root: q)
-      }
-      var etaUp = 0.0
-      if q < maxOrder && savedDeltaValid {
-        let k = BDFCoefficients.correctionScale(order: q, xi: xi)
-        let r = pow(tau[0] / savedDeltaStep, Double(q + 1))
-        let a = 1 / k, b = r / savedDeltaScale
+    let n = self.n, delta = self.delta, savedDelta = self.savedDelta, weights = self.weights
+    control.chooseNextStep(
+      errorNorm: errorNorm, tau: tau, xi: xi, maxOrder: maxOrder, maxStep: maxStep, thresholds: growthThresholds,
+      saveDelta: { for i in 0..<n { savedDelta[i] = delta[i] } },
+      lowerOrderNorm: { norm(history.column(control.q), weights: weights) },
+      higherOrderNorm: { a, b in
         var sum = 0.0
         for i in 0..<n {
           let u = (a * delta[i] - b * savedDelta[i]) * weights[i]
           sum += u * u
         }
-        let e = BDFStepper.errorCalibration * (sum / Double(n)).squareRoot() / Double(q + 2)
-          * BDFCoefficients.errorPerScaledDerivative(order: q + 1, xi: xi)
-        etaUp = growthFactor(10 * e, root: q + 2)
-      }
-      if etaDown > best && etaDown >= etaUp {
-        best = etaDown
-        change = -1
-      } else if etaUp > best {
-        best = etaUp
-        change = 1
-      }
-    }
-    if best == 0 {
-      eta = 1
-      change = 0
-    } else {
-      eta = min(best, etaMax)
-    }
-    etaMax = 10
-    pendingOrderChange = change
-    if hScale * eta > maxStep { eta = maxStep / hScale }
-    proposedStep = hScale * eta
-  }
-
-  /// η = 1/(x^(1/root) + 10⁻⁶) for x = c·E, or 0 when that η would be below the growth threshold.
-  @inline(__always)
-  private func growthFactor(_ x: Double, root: Int) -> Double {
-    guard x <= growthThresholds[root] else { return 0 }
-    return 1 / (pow(x, 1 / Double(root)) + 1e-6)
+        return (sum / Double(n)).squareRoot()
+      })
   }
 
   /// Raises or lowers q by one, keeping yₙ, hyₙ′ and the last past values (see
   /// ``BDFCoefficients/orderChangePolynomial(pastPoints:xi:into:)``).
   private func applyOrderChange() {
-    BDFCoefficients.scaledDistances(h: tau[0], tau: tau + 1, count: q + 1, into: xi)
-    if pendingOrderChange > 0 {
+    BDFCoefficients.scaledDistances(h: tau[0], tau: tau + 1, count: control.q + 1, into: xi)
+    if control.pendingOrderChange > 0 {
       // New top column c ≈ h^(q+1) y^(q+1)/(q+1)! = Δₙ/P_(q+1).
-      let k = BDFCoefficients.correctionScale(order: q, xi: xi)
-      BDFCoefficients.orderChangePolynomial(pastPoints: q - 1, xi: xi, into: poly)
-      let top = history.column(q + 1)
+      let k = BDFCoefficients.correctionScale(order: control.q, xi: xi)
+      BDFCoefficients.orderChangePolynomial(pastPoints: control.q - 1, xi: xi, into: poly)
+      let top = history.column(control.q + 1)
       for i in 0..<n { top[i] = delta[i] / k }
-      if q >= 2 {
-        for j in 2...q {
+      if control.q >= 2 {
+        for j in 2...control.q {
           let pj = poly[j], col = history.column(j)
           for i in 0..<n { col[i] += pj * top[i] }
         }
       }
-      q += 1
     } else {
-      BDFCoefficients.orderChangePolynomial(pastPoints: q - 2, xi: xi, into: poly)
-      let top = history.column(q)
-      if q >= 3 {
-        for j in 2...(q - 1) {
+      BDFCoefficients.orderChangePolynomial(pastPoints: control.q - 2, xi: xi, into: poly)
+      let top = history.column(control.q)
+      if control.q >= 3 {
+        for j in 2...(control.q - 1) {
           let pj = poly[j], col = history.column(j)
           for i in 0..<n { col[i] -= pj * top[i] }
         }
       }
       for i in 0..<n { top[i] = 0 }
-      q -= 1
     }
-    pendingOrderChange = 0
-    qwait = q + 1
-    savedDeltaValid = false
+    control.finishOrderChange()
   }
 }
 
