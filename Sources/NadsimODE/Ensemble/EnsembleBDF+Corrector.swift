@@ -48,10 +48,8 @@ extension EnsembleBDF {
           continue
         }
         if starting[l] {
-          lane[l].factorNow = lane[l].mustFactor || lane[l].mustEvaluateJacobian
-            || lane[l].stepsSinceFactorization >= policy.stepsPerFactorization
-            || abs(lane[l].gamma / lane[l].gammaLU - 1) > policy.maxGammaChange
-          lane[l].newJacobian = lane[l].mustEvaluateJacobian || lane[l].stepsSinceJacobian >= policy.stepsPerJacobian
+          lane[l].factorNow = lane[l].newton.needsFactorization(gamma: lane[l].gamma, policy: policy)
+          lane[l].newJacobian = lane[l].newton.needsJacobian(policy: policy)
           lane[l].beginIteration = true
         }
       }
@@ -76,9 +74,7 @@ extension EnsembleBDF {
         lane[l].statistics.jacobianEvaluations += 1
         lane[l].statistics.rhsEvaluationsForJacobian += calls
         lane[l].statistics.rhsEvaluations += calls
-        lane[l].jacobianCurrent = true
-        lane[l].mustEvaluateJacobian = false
-        lane[l].stepsSinceJacobian = 0
+        lane[l].newton.jacobianEvaluated()
       }
     }
     if any(factorize) {
@@ -86,11 +82,11 @@ extension EnsembleBDF {
       var needed = LaneMask(repeating: false)
       for l in 0..<lanes {
         if factorize[l] {
-          lane[l].gammaLU = lane[l].gamma
+          lane[l].newton.gammaLU = lane[l].gamma
           lane[l].hasFactorization = true
         }
         if lane[l].task != nil && lane[l].hasFactorization {
-          diagonal[l] = 1 / lane[l].gammaLU
+          diagonal[l] = 1 / lane[l].newton.gammaLU
           needed[l] = true
         }
       }
@@ -99,12 +95,10 @@ extension EnsembleBDF {
       for l in 0..<lanes where factorize[l] {
         lane[l].statistics.luFactorizations += 1
         if fellBack[l] { lane[l].fallbacks += 1 }
-        lane[l].stepsSinceFactorization = 0
-        lane[l].convergenceRate = 1
-        lane[l].mustFactor = !succeeded[l]
+        lane[l].newton.factorized(gamma: lane[l].gamma, succeeded: succeeded[l])
         lane[l].factorNow = false
         if !succeeded[l] {
-          if lane[l].jacobianCurrent {
+          if lane[l].newton.jacobianCurrent {
             lane[l].outcome = .diverged
             ended[l] = true
             active[l] = false
@@ -128,10 +122,10 @@ extension EnsembleBDF {
           lane[l].beginIteration = false
           lane[l].iteration = 0
           lane[l].previousNorm = 0
-          lane[l].updateScale = lane[l].gamma == lane[l].gammaLU ? 1 : 2 / (1 + lane[l].gamma / lane[l].gammaLU)
+          lane[l].updateScale = lane[l].newton.updateScale(gamma: lane[l].gamma)
         }
         updateScale[l] = lane[l].updateScale
-        inverseGammaLU[l] = 1 / lane[l].gammaLU
+        inverseGammaLU[l] = 1 / lane[l].newton.gammaLU
       }
       if any(beginning) {
         let chosen = LaneSelection(beginning)
@@ -159,30 +153,23 @@ extension EnsembleBDF {
         lane[l].statistics.linearSolves += 1
         lane[l].statistics.newtonIterations += 1
         let updateNorm = updateNorms[l]
-        var failed = false
-        if !updateNorm.isFinite {
-          failed = true
-        } else {
-          if lane[l].iteration > 0 {
-            lane[l].convergenceRate = max(policy.rateDecay * lane[l].convergenceRate, updateNorm / lane[l].previousNorm)
-          }
-          let testScale = lane[l].errorConstant / policy.convergenceCoefficient
-          let roundoffFloor = 4 * Double.ulpOfOne / lane[l].minimumRelativeTolerance
-          if updateNorm * min(1, lane[l].convergenceRate) * testScale <= 1 || updateNorm <= roundoffFloor {
-            // The correction's norm: the update itself after one iteration, else ‖Δ‖ (below).
-            lane[l].outcome = .converged(updateNorm)
-            if lane[l].iteration > 0 { converged[l] = true }
-            ended[l] = true
-            continue
-          }
-          lane[l].iteration += 1
-          if lane[l].iteration == policy.maxIterations
-            || (lane[l].iteration >= 2 && updateNorm > policy.divergenceRatio * lane[l].previousNorm) {
-            failed = true
-          }
-        }
-        if failed {
-          if !lane[l].jacobianCurrent {
+        let first = lane[l].iteration == 0
+        let testScale = lane[l].errorConstant / policy.convergenceCoefficient
+        let roundoffFloor = 4 * Double.ulpOfOne / lane[l].minimumRelativeTolerance
+        var iteration = lane[l].iteration
+        let verdict = lane[l].newton.judge(updateNorm: updateNorm, previousNorm: lane[l].previousNorm,
+                                           iteration: &iteration, testScale: testScale, roundoffFloor: roundoffFloor,
+                                           maxIterations: policy.maxIterations, policy: policy)
+        lane[l].iteration = iteration
+        switch verdict {
+        case .converged:
+          // The correction's norm: the update itself after one iteration, else ‖Δ‖ (below).
+          lane[l].outcome = .converged(updateNorm)
+          if !first { converged[l] = true }
+          ended[l] = true
+          continue
+        case .failed:
+          if !lane[l].newton.jacobianCurrent {
             // The Jacobian is from an earlier step: renew it and retry this step as it is.
             lane[l].factorNow = true
             lane[l].newJacobian = true
@@ -192,6 +179,8 @@ extension EnsembleBDF {
             ended[l] = true
           }
           continue
+        case .iterate:
+          break
         }
         lane[l].previousNorm = updateNorm
         lane[l].needsRHS = true

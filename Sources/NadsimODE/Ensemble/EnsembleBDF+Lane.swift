@@ -27,16 +27,11 @@ extension EnsembleBDF {
     var cachedErrorConstant = 0.0
 
     // Newton state.
-    var gammaLU = 0.0
+    /// The corrector's Jacobian and LU economy (``BDFStepper``'s, one lane).
+    var newton = BDFNewtonState()
     /// The lane solver holds a factorisation of this lane's matrix (so refactorising the other
     /// lanes must reproduce it).
     var hasFactorization = false
-    var convergenceRate = 1.0
-    var stepsSinceFactorization = 0
-    var stepsSinceJacobian = 0
-    var jacobianCurrent = false
-    var mustFactor = true
-    var mustEvaluateJacobian = true
 
     // The current attempt.
     var h = 0.0
@@ -64,10 +59,7 @@ extension EnsembleBDF {
     /// State after ``BDFStepper/restart(at:initialStep:)`` (the history itself is set by the caller).
     mutating func restart(initialStep: Double) {
       control.restart()
-      jacobianCurrent = false
-      mustEvaluateJacobian = true
-      mustFactor = true
-      convergenceRate = 1
+      newton.restart()
       cachedOrder = 0
       control.hScale = 1
       requestedInitialStep = initialStep
@@ -183,7 +175,7 @@ extension EnsembleBDF {
   func convergenceFailure(_ lane: inout Lane, nonFinite: Bool) -> ReturnCode? {
     lane.statistics.newtonConvergenceFailures += 1
     if let failure = lane.control.convergenceFailure(nonFinite: nonFinite, t: lane.t, policy: policy) { return failure }
-    lane.mustFactor = true
+    lane.newton.mustFactor = true
     return nil
   }
 

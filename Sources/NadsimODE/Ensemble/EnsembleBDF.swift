@@ -233,9 +233,7 @@ public final class EnsembleBDF {
         lane[l].t = lane[l].tNew
         lane[l].statistics.acceptedSteps += 1
         lane[l].statistics.lastStepSize = lane[l].h
-        lane[l].stepsSinceFactorization += 1
-        lane[l].stepsSinceJacobian += 1
-        lane[l].jacobianCurrent = false
+        lane[l].newton.stepAccepted()
         lane[l].control.consecutiveNonFinite = 0
         chooseNextStep(&lane[l], l, errorNorm: errorNorms[l])
         lane[l].control.errorFailures = 0

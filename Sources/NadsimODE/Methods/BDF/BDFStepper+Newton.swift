@@ -65,10 +65,8 @@ extension BDFStepper {
     rhsCalls += 1
     if !allFinite(fPredicted, n) { return .nonFinite }
 
-    var factorNow = mustFactor || mustEvaluateJacobian
-      || stepsSinceFactorization >= policy.stepsPerFactorization
-      || abs(gamma / gammaLU - 1) > policy.maxGammaChange
-    var newJacobian = mustEvaluateJacobian || stepsSinceJacobian >= policy.stepsPerJacobian
+    var factorNow = newton.needsFactorization(gamma: gamma, policy: policy)
+    var newJacobian = newton.needsJacobian(policy: policy)
     // With a fixed step the iteration cannot fall back on a smaller h, and convergence-order
     // studies run at tolerances near roundoff: let it contract for longer.
     let maxIterations = fixedStep == nil ? policy.maxIterations : 4 * policy.maxIterations
@@ -81,23 +79,18 @@ extension BDFStepper {
       if factorNow {
         if newJacobian {
           jacobian.evaluate(t: tNew, y: z0, f0: fPredicted, atol: norm.atol)
-          jacobianCurrent = true
-          mustEvaluateJacobian = false
-          stepsSinceJacobian = 0
+          newton.jacobianEvaluated()
         }
         let ok = linear.factor(jacobian: jacobian.storage, diagonal: 1, scale: gamma)
-        gammaLU = gamma
-        stepsSinceFactorization = 0
-        convergenceRate = 1
-        mustFactor = !ok
+        newton.factorized(gamma: gamma, succeeded: ok)
         if !ok {
-          if jacobianCurrent { return .diverged }
+          if newton.jacobianCurrent { return .diverged }
           factorNow = true
           newJacobian = true
           continue
         }
       }
-      let updateScale = gamma == gammaLU ? 1 : 2 / (1 + gamma / gammaLU)
+      let updateScale = newton.updateScale(gamma: gamma)
 
       for i in 0..<n {
         delta[i] = 0
@@ -119,26 +112,24 @@ extension BDFStepper {
           sum += r * r
         }
         let updateNorm = (sum / Double(n)).squareRoot()
-        if !updateNorm.isFinite {
+        let first = m == 0
+        switch newton.judge(updateNorm: updateNorm, previousNorm: previousNorm, iteration: &m, testScale: testScale,
+                            roundoffFloor: roundoffFloor, maxIterations: maxIterations, policy: policy) {
+        case .converged:
+          // The correction's norm: the update itself after one iteration, else ‖Δ‖.
+          return .converged(first ? updateNorm : norm(delta, weights: weights))
+        case .failed:
           failed = true
+        case .iterate:
           break
         }
-        if m > 0 { convergenceRate = max(policy.rateDecay * convergenceRate, updateNorm / previousNorm) }
-        if updateNorm * min(1, convergenceRate) * testScale <= 1 || updateNorm <= roundoffFloor {
-          let correctionNorm = m == 0 ? updateNorm : norm(delta, weights: weights)
-          return .converged(correctionNorm)
-        }
-        m += 1
-        if m == maxIterations || (m >= 2 && updateNorm > policy.divergenceRatio * previousNorm) {
-          failed = true
-          break
-        }
+        if failed { break }
         previousNorm = updateNorm
         system.rhs(tNew, iterate, f)
         rhsCalls += 1
         if !allFinite(f, n) { return .nonFinite }
       }
-      if failed && !jacobianCurrent {
+      if failed && !newton.jacobianCurrent {
         // The Jacobian is from an earlier step: renew it and retry this step as it is.
         factorNow = true
         newJacobian = true

@@ -96,16 +96,8 @@ public final class BDFStepper: Stepper {
   @exclusivity(unchecked) var needsInitialStep = true
 
   // MARK: Newton state
-  /// γ of the current LU.
-  @exclusivity(unchecked) var gammaLU = 0.0
-  /// Estimated contraction rate of the modified Newton iteration.
-  @exclusivity(unchecked) var convergenceRate = 1.0
-  @exclusivity(unchecked) var stepsSinceFactorization = 0
-  @exclusivity(unchecked) var stepsSinceJacobian = 0
-  /// J was evaluated during the current step (at its predicted state).
-  @exclusivity(unchecked) var jacobianCurrent = false
-  @exclusivity(unchecked) var mustFactor = true
-  @exclusivity(unchecked) var mustEvaluateJacobian = true
+  /// The corrector's Jacobian and LU economy (shared with ``EnsembleBDF``'s lanes).
+  @exclusivity(unchecked) var newton = BDFNewtonState()
 
   // MARK: Counters
   @exclusivity(unchecked) var rhsCalls = 0
@@ -182,10 +174,7 @@ public final class BDFStepper: Stepper {
     t = t0
     tPrevious = t0
     control.restart()
-    jacobianCurrent = false
-    mustEvaluateJacobian = true
-    mustFactor = true
-    convergenceRate = 1
+    newton.restart()
     cachedOrder = 0
     norm.weights(from: y, into: weights)
     for i in 0..<n { delta[i] = 0 }
@@ -293,9 +282,7 @@ public final class BDFStepper: Stepper {
     for i in 0..<n { y[i] = z0[i] }
     stats.lastStepSize = h
     stats.lastOrder = control.q
-    stepsSinceFactorization += 1
-    stepsSinceJacobian += 1
-    jacobianCurrent = false
+    newton.stepAccepted()
     control.consecutiveNonFinite = 0
     chooseNextStep(errorNorm: errorNorm)
     norm.weights(from: y, into: weights)
@@ -335,7 +322,7 @@ public final class BDFStepper: Stepper {
     if let failure = control.convergenceFailure(nonFinite: nonFinite, t: t, policy: policy, mayRetry: fixedStep == nil) {
       return .failed(failure)
     }
-    mustFactor = true
+    newton.mustFactor = true
     return .rejected
   }
 
