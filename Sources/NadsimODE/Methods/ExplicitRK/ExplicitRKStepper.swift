@@ -129,7 +129,6 @@ public final class ExplicitRKStepper: Stepper {
     switch tableau.interpolant {
     case .polynomial(let rows): degree = rows.map(\.count).max() ?? 0
     case .dormandPrince853: isDOP853Dense = true
-    case .hermite: break
     }
     interpolantDegree = degree
     endStage = tableau.isFSAL ? s - 1 : s
@@ -471,16 +470,6 @@ public final class ExplicitRKStepper: Stepper {
         let w = thetaWeights[j]
         let kj = k + j * n
         for m in 0..<n { out[m] += w * kj[m] }
-      }
-    case .hermite:
-      // Hairer, Nørsett & Wanner, Solving ODEs I, §II.6, eq. (6.7).
-      ensureEndDerivative()
-      let f1 = k + endStage * n
-      let theta1 = theta - 1
-      for m in 0..<n {
-        let dy = y[m] - y0[m]
-        out[m] = y0[m] + theta * dy
-          + theta * theta1 * ((1 - 2 * theta) * dy + theta1 * h * k[m] + theta * h * f1[m])
       }
     case .dormandPrince853:
       if !denseReady { prepareDOP853Dense() }

@@ -31,8 +31,6 @@ public struct ExplicitRKTableau: Sendable {
 
   /// The continuous extension used for output between steps.
   public enum Interpolant: Sendable {
-    /// Cubic Hermite interpolation from y₀, y₁, f(t₀, y₀) and f(t₁, y₁) (order 3).
-    case hermite
     /// A free interpolant: y(t₀ + θh) = y₀ + h Σⱼ bⱼ(θ) kⱼ with bⱼ(θ) = Σₚ rⱼₚ θᵖ, p = 1…q.
     /// `coefficients[j]` holds rⱼ₁ … rⱼq for stage j.
     case polynomial(coefficients: [[Double]])
