@@ -65,9 +65,11 @@ let package = Package(
     .executableTarget(name: "nadsim", dependencies: ["NadsimCLI"]),
 
     // MARK: - Tests
-    .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra"]),
-    .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems"]),
-    .testTarget(name: "NadsimModelTests", dependencies: ["NadsimModel", "NadsimODE", "NadsimProblems"]),
+    // Helpers shared by the test targets (a seedable random generator); not a product.
+    .target(name: "NadsimTestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra", "NadsimTestSupport"]),
+    .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems", "NadsimTestSupport"]),
+    .testTarget(name: "NadsimModelTests", dependencies: ["NadsimModel", "NadsimODE", "NadsimProblems", "NadsimTestSupport"]),
     .testTarget(name: "NadsimSweepTests", dependencies: ["NadsimSweep", "NadsimModel"]),
     .testTarget(name: "NadsimCLITests", dependencies: ["NadsimCLI"]),
   ],

@@ -1,4 +1,5 @@
 import Testing
+import NadsimTestSupport
 @testable import NadsimLinearAlgebra
 
 /// One conformance suite run against every linear solver (as SUNDIALS' test_sunlinsol does).
@@ -69,14 +70,14 @@ struct LinearSolverConformanceTests {
 
   @Test("Swift kernels and LAPACK both recover a constructed x from M x on random systems of order 1…40")
   func nativeMatchesLAPACK() {
-    var generator = SplitMix(seed: 7)
+    var generator = SplitMix64(seed: 7)
     for n in [1, 2, 3, 5, 8, 13, 20, 33, 40] {
       let native = DenseLU(dimension: n)
       let lapack = DenseLU(dimension: n, forceLAPACK: true)
       let J = UnsafeMutablePointer<Double>.allocate(capacity: n * n)
       defer { J.deallocate() }
-      for k in 0..<(n * n) { J[k] = generator.nextUniform() * 2 - 1 }
-      let x = (0..<n).map { _ in generator.nextUniform() * 2 - 1 }
+      for k in 0..<(n * n) { J[k] = generator.uniform() * 2 - 1 }
+      let x = (0..<n).map { _ in generator.uniform() * 2 - 1 }
       // b = M x with M = 1·I − 1·J, computed directly from the definition.
       var b = [Double](repeating: 0, count: n)
       for i in 0..<n {
@@ -95,18 +96,4 @@ struct LinearSolverConformanceTests {
       }
     }
   }
-}
-
-/// A small deterministic generator for test matrices (SplitMix64, Steele et al. 2014).
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

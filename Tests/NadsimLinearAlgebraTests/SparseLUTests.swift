@@ -1,4 +1,5 @@
 import Testing
+import NadsimTestSupport
 @testable import NadsimLinearAlgebra
 
 /// SparseLU against its definition: residuals ‖M x − b‖ computed here from the stored entries
@@ -7,7 +8,7 @@ import Testing
 @Suite("Sparse LU")
 struct SparseLUTests {
   /// A random pattern with about `perColumn` off-diagonal entries per column, not symmetric.
-  static func randomPattern(_ n: Int, perColumn: Int, _ g: inout SplitMix) -> SparsityPattern {
+  static func randomPattern(_ n: Int, perColumn: Int, _ g: inout SplitMix64) -> SparsityPattern {
     var entries: [(row: Int, column: Int)] = []
     for j in 0..<n {
       for _ in 0..<perColumn { entries.append((Int(g.next() % UInt64(n)), j)) }
@@ -17,8 +18,8 @@ struct SparseLUTests {
 
   /// Random values on the pattern; with `dominant`, the diagonal of J is made −(1 + Σ|column|),
   /// so M = d·I − s·J (d ≥ 0, s > 0) is column diagonally dominant.
-  static func randomValues(_ pattern: SparsityPattern, dominant: Bool, _ g: inout SplitMix) -> [Double] {
-    var values = (0..<pattern.count).map { _ in g.nextUniform() * 2 - 1 }
+  static func randomValues(_ pattern: SparsityPattern, dominant: Bool, _ g: inout SplitMix64) -> [Double] {
+    var values = (0..<pattern.count).map { _ in g.uniform() * 2 - 1 }
     if dominant {
       for j in 0..<pattern.dimension {
         var sum = 0.0
@@ -44,11 +45,11 @@ struct SparseLUTests {
 
   /// Solves with SparseLU and with LAPACK dense LU on the same matrix; returns the relative
   /// residual of the sparse solution and the largest difference between the two solutions.
-  static func compare(_ pattern: SparsityPattern, _ J: [Double], d: Double, s: Double, _ g: inout SplitMix,
+  static func compare(_ pattern: SparsityPattern, _ J: [Double], d: Double, s: Double, _ g: inout SplitMix64,
                       solver: SparseLU? = nil) -> (residual: Double, difference: Double, sparse: SparseLU) {
     let n = pattern.dimension
     let sparse = solver ?? SparseLU(pattern: pattern)
-    let b = (0..<n).map { _ in g.nextUniform() * 2 - 1 }
+    let b = (0..<n).map { _ in g.uniform() * 2 - 1 }
     var x = b
     let ok = J.withUnsafeBufferPointer { sparse.factor(jacobian: $0.baseAddress!, diagonal: d, scale: s) }
     #expect(ok)
@@ -74,7 +75,7 @@ struct SparseLUTests {
 
   @Test("random diagonally dominant sparse matrices, n = 5 … 300: residual and LAPACK agreement")
   func diagonallyDominant() {
-    var g = SplitMix(seed: 11)
+    var g = SplitMix64(seed: 11)
     for n in [5, 17, 40, 67, 120, 300] {
       for perColumn in [1, 3, 6] {
         let pattern = Self.randomPattern(n, perColumn: perColumn, &g)
@@ -91,7 +92,7 @@ struct SparseLUTests {
 
   @Test("random non-symmetric sparse matrices without dominance: correct, with or without fallback")
   func nonDominant() {
-    var g = SplitMix(seed: 23)
+    var g = SplitMix64(seed: 23)
     for n in [6, 30, 67, 150] {
       let pattern = Self.randomPattern(n, perColumn: 3, &g)
       for _ in 0..<5 {
@@ -106,7 +107,7 @@ struct SparseLUTests {
 
   @Test("one solver refactorised many times with new values stays correct")
   func refactorisation() {
-    var g = SplitMix(seed: 5)
+    var g = SplitMix64(seed: 5)
     let pattern = Self.randomPattern(67, perColumn: 3, &g)
     let sparse = SparseLU(pattern: pattern)
     for k in 0..<20 {
@@ -186,7 +187,7 @@ struct SparseLUTests {
     #expect(Set(ordered.permutation) == Set(0..<n))
     #expect(ordered.factorCount == pattern.count)
     #expect(natural.factorCount == n * n)
-    var g = SplitMix(seed: 3)
+    var g = SplitMix64(seed: 3)
     let J = Self.randomValues(pattern, dominant: true, &g)
     for solver in [ordered, natural] {
       let (residual, _, _) = Self.compare(pattern, J, d: 1, s: 1, &g, solver: solver)
@@ -196,7 +197,7 @@ struct SparseLUTests {
 
   @Test("factor from dense storage equals factor from sparse storage")
   func denseInput() {
-    var g = SplitMix(seed: 9)
+    var g = SplitMix64(seed: 9)
     let n = 40
     let pattern = Self.randomPattern(n, perColumn: 3, &g)
     let J = Self.randomValues(pattern, dominant: true, &g)

@@ -1,3 +1,4 @@
+import NadsimTestSupport
 import Testing
 import NadsimModel
 import NadsimProblems

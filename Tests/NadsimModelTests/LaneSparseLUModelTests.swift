@@ -1,3 +1,4 @@
+import NadsimTestSupport
 import Foundation
 import Testing
 import NadsimModel

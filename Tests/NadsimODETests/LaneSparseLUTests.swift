@@ -1,4 +1,5 @@
 import Testing
+import NadsimTestSupport
 @testable import NadsimODE
 import NadsimLinearAlgebra
 
@@ -11,25 +12,10 @@ import NadsimLinearAlgebra
 struct LaneSparseLUTests {
   static let lanes = 4
 
-  /// SplitMix64 (Steele, Lea & Flood 2014), for reproducible random matrices.
-  struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-  }
-
   /// A random non-symmetric pattern with about `perColumn` off-diagonal entries per column, plus
   /// `extra` entries.
   static func randomPattern(_ n: Int, perColumn: Int, extra: [(row: Int, column: Int)] = [],
-                            _ g: inout Random) -> SparsityPattern {
+                            _ g: inout SplitMix64) -> SparsityPattern {
     var entries = extra
     for j in 0..<n {
       for _ in 0..<perColumn { entries.append((g.below(n), j)) }
@@ -39,7 +25,7 @@ struct LaneSparseLUTests {
 
   /// Random J on the pattern whose diagonal is −(0.5 + u·Σ|column|), u in [0.6, 1.6): M = d·I − J
   /// is mostly, not always, column diagonally dominant.
-  static func randomJacobian(_ pattern: SparsityPattern, _ g: inout Random) -> [Double] {
+  static func randomJacobian(_ pattern: SparsityPattern, _ g: inout SplitMix64) -> [Double] {
     var values = (0..<pattern.count).map { _ in g.uniform() * 2 - 1 }
     for j in 0..<pattern.dimension {
       var sum = 0.0
@@ -104,7 +90,7 @@ struct LaneSparseLUTests {
 
   /// A known x per lane; lane 0's has zeros (so its forward and back substitutions meet zero
   /// multipliers that other lanes do not: the masked path).
-  static func knownSolutions(_ n: Int, _ g: inout Random) -> [[Double]] {
+  static func knownSolutions(_ n: Int, _ g: inout SplitMix64) -> [[Double]] {
     (0..<lanes).map { l in
       (0..<n).map { i in l == 0 && i % 3 != 0 ? 0 : g.uniform() * 4 - 2 }
     }
@@ -112,7 +98,7 @@ struct LaneSparseLUTests {
 
   @Test("random sparse matrices, 4 lanes with different J and d: known solution to 1e-12, each lane bit-identical to scalar SparseLU")
   func randomMatrices() {
-    var g = Random(state: 7)
+    var g = SplitMix64(seed: 7)
     let diagonals: [Double] = [0, 0.3, 20, 1e4]
     for n in [5, 17, 67, 120] {
       for perColumn in [1, 3, 6] {
@@ -152,7 +138,7 @@ struct LaneSparseLUTests {
 
   /// A pattern with a 2×2 block coupling columns 3 and 4 both ways, where lane `bad` gets
   /// M₃₃ = 0 (J₃₃ = d): static pivoting must fail there.
-  static func pivotingCase(_ g: inout Random, n: Int = 30, bad: Int = 2, d: [Double])
+  static func pivotingCase(_ g: inout SplitMix64, n: Int = 30, bad: Int = 2, d: [Double])
     -> (pattern: SparsityPattern, J: [[Double]]) {
     let pattern = randomPattern(n, perColumn: 2, extra: [(4, 3), (3, 4)], &g)
     var J = (0..<lanes).map { _ in randomJacobian(pattern, &g) }
@@ -162,7 +148,7 @@ struct LaneSparseLUTests {
 
   @Test("without zero tests (skipsZeroUpdates = false) the solutions equal scalar SparseLU's as numbers")
   func withoutZeroTests() {
-    var g = Random(state: 11)
+    var g = SplitMix64(seed: 11)
     let diagonals: [Double] = [0.5, 3, 40, 1e3]
     for n in [17, 67] {
       let pattern = Self.randomPattern(n, perColumn: 3, &g)
@@ -184,7 +170,7 @@ struct LaneSparseLUTests {
 
   @Test("a lane with a zero pivot falls back to its scalar solver; the other lanes stay on the lane path, counters right")
   func pivotingLane() {
-    var g = Random(state: 99)
+    var g = SplitMix64(seed: 99)
     let d: [Double] = [1, 2, 0.5, 4]
     let (pattern, J) = Self.pivotingCase(&g, d: d)
     let n = pattern.dimension
@@ -228,7 +214,7 @@ struct LaneSparseLUTests {
 
   @Test("a NaN lane fails the lane pivot test and does not spoil the other lanes")
   func nanLane() {
-    var g = Random(state: 5)
+    var g = SplitMix64(seed: 5)
     let n = 40
     let pattern = Self.randomPattern(n, perColumn: 3, &g)
     var J = (0..<Self.lanes).map { _ in Self.randomJacobian(pattern, &g) }
@@ -263,7 +249,7 @@ struct LaneSparseLUTests {
 
   @Test("lane independence: permuting the lanes permutes the results bit for bit (fallback lane included)")
   func laneIndependence() {
-    var g = Random(state: 2024)
+    var g = SplitMix64(seed: 2024)
     let d: [Double] = [3, 0.2, 1e-3, 50]
     let (pattern, J) = Self.pivotingCase(&g, n: 45, bad: 2, d: d)
     let n = pattern.dimension
