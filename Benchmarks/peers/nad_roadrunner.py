@@ -25,8 +25,9 @@ grid, exactly as `nadsim sweep --trajectories` does:
   due then are applied (add: value added to the species' concentration or amount,
   remove: set to 0), and the next segment starts from there.  Changes at time 0 act on
   the starting state.  A grid time equal to a change time records the state before
-  the change.  infusion_rate changes are not supported: the SBML export has no
-  infusion inputs (the driver stops with an error).
+  the change.  infusion_rate changes add their value to the species' infusion input
+  (the document's parameter infusion_<species>, in working units per model time unit),
+  which every row starts at 0.
 * Tolerances: CVODE (BDF, stiff) with rtol as given and a per-state absolute
   tolerance vector.  roadrunner's CVODE state holds amounts (compartment volume times
   concentration), while nadsim's atol applies to each species' stored value (a
@@ -74,10 +75,7 @@ def read_doses(path):
     doses = defaultdict(list)
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            if r["kind"] == "infusion_rate":
-                sys.exit("nad_roadrunner: doses.csv has infusion_rate changes; the SBML export has no infusion "
-                         "inputs, so libRoadRunner cannot reproduce them")
-            if r["kind"] not in ("add", "remove"):
+            if r["kind"] not in ("add", "remove", "infusion_rate"):
                 sys.exit(f"nad_roadrunner: unknown change kind {r['kind']!r} in {path}")
             doses[(r["scenario_id"], int(r["person"]))].append(
                 (float(r["time"]), r["species"], r["kind"], float(r["value"])))
@@ -89,6 +87,12 @@ def species_info(sbml_path):
     root = ET.parse(sbml_path).getroot()
     return {e.get("id"): (e.get("compartment"), e.get("hasOnlySubstanceUnits") == "true")
             for e in root.iter(SBML_NS + "species")}
+
+
+def infusion_inputs(sbml_path):
+    """The ids of the document's infusion inputs (parameters infusion_<species>)."""
+    root = ET.parse(sbml_path).getroot()
+    return [e.get("id") for e in root.iter(SBML_NS + "parameter") if e.get("id", "").startswith("infusion_")]
 
 
 def segments(changes, until, grid):
@@ -134,7 +138,7 @@ def _init(sbml, scen_path, dose_path, until, every, rtol, atol, observable):
     count = int(math.floor(until / every + 1e-9))
     grid = [k * every for k in range(count + 1)]
     symbol = {s: (s if info[s][1] else f"[{s}]") for s in snames}
-    _w.update(rr=rr, integ=integ, info=info, keys=keys, cnames=cnames, constants=constants, snames=snames,
+    _w.update(rr=rr, integ=integ, info=info, inputs=infusion_inputs(sbml), keys=keys, cnames=cnames, constants=constants, snames=snames,
               baseline=baseline, doses=doses, until=until, grid=grid, atol=atol, state_ids=state_ids,
               symbol=symbol, observable=observable)
 
@@ -143,6 +147,8 @@ def _apply(rr, symbol, changes):
     for _, s, kind, value in changes:
         if kind == "add":
             rr.setValue(symbol[s], rr.getValue(symbol[s]) + value)
+        elif kind == "infusion_rate":
+            rr.setValue("infusion_" + s, rr.getValue("infusion_" + s) + value)
         else:
             rr.setValue(symbol[s], 0.0)
 
@@ -157,6 +163,8 @@ def _run_row(i):
     w["integ"].setValue("absolute_tolerance", atol)
     for s, v in zip(w["snames"], w["baseline"][i]):
         rr.setValue(symbol[s], float(v))
+    for p in w["inputs"]:
+        rr.setValue(p, 0.0)
     changes = w["doses"].get(w["keys"][i], [])
     _apply(rr, symbol, [c for c in changes if c[0] == 0])
     out = np.full(len(grid), np.nan)

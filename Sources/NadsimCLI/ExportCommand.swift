@@ -21,7 +21,10 @@ struct ExportSBMLCommand: ParsableCommand {
       model's working units, so that SBML simulators reproduce nadsim's trajectories; observables \
       become assignment rules, parameters and covariates keep their default values and units. \
       Species marked steady_state start at the untreated steady state that `nadsim simulate` \
-      starts from. Doses and routes are not exported.
+      starts from. Doses are not exported as events; each species a route doses into gets an \
+      infusion input, a parameter infusion_<species> (0; working unit per model time unit) added \
+      to its rate rule, which a simulator sets during an infusion (`export scenarios` lists the \
+      rates as infusion_rate changes).
 
       Example: nadsim export sbml --model Models/testset/hires.yaml --out hires.xml
       """)

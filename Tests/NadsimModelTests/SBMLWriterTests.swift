@@ -105,6 +105,37 @@ struct SBMLWriterTests {
     #expect(sizes == ["central": "17.5", "peripheral": "35000"])
   }
 
+  @Test("each species a route doses into has an infusion input, 0 and changeable, added to its rate rule")
+  func infusionInputs() throws {
+    let model = try Self.load("examples/one-compartment-oral.yaml")
+    let root = try Self.parse(try SBMLWriter(model: model).document())
+    let input = try #require(Self.all("parameter", in: root).first { Self.attribute("id", of: $0) == "infusion_drug_gut" })
+    #expect(Self.attribute("value", of: input) == "0")
+    #expect(Self.attribute("constant", of: input) == "false")
+    // Only the dosed species (drug_gut, the oral route's) has one.
+    let inputs = Self.all("parameter", in: root).compactMap { Self.attribute("id", of: $0) }.filter { $0.hasPrefix("infusion_") }
+    #expect(inputs == ["infusion_drug_gut"])
+    // Its rate rule is the right-hand side plus the input: an <apply><plus/> whose last operand is it.
+    let rule = try #require(Self.all("rateRule", in: root).first { Self.attribute("variable", of: $0) == "drug_gut" })
+    let apply = try #require(Self.all("apply", in: rule).first)
+    let operands = (apply.children ?? []).compactMap { $0 as? XMLElement }
+    #expect(operands.first?.localName == "plus")
+    #expect(operands.last?.localName == "ci")
+    #expect(operands.last?.stringValue?.trimmingCharacters(in: .whitespaces) == "infusion_drug_gut")
+    // Rate rules of undosed species do not mention an input.
+    for other in Self.all("rateRule", in: root) where Self.attribute("variable", of: other) != "drug_gut" {
+      #expect(!Self.all("ci", in: other).contains { $0.stringValue?.contains("infusion_") == true })
+    }
+
+    // A model symbol already named like the input is an error, not a silent clash.
+    var clashing = model
+    var extra = model.covariates[0]
+    extra.name = "infusion_drug_gut"
+    clashing.covariates.append(extra)
+    let error = #expect(throws: SBMLExportError.self) { try SBMLWriter(model: clashing).document() }
+    #expect(error?.message.contains("infusion input of species drug_gut") == true)
+  }
+
   @Test("a steady_state species needs an initial state from the caller, which is then written as given")
   func steadyStateNeedsInitialState() throws {
     let text = """

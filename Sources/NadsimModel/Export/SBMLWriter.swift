@@ -26,12 +26,19 @@ import Foundation
 ///   The species' `substanceUnits` are chosen so that substance / compartment unit is the working
 ///   concentration unit (a compartment in mL with working µmol/L makes the substance unit nmol);
 ///   no species is a boundary species;
-/// - observables: non-constant parameters set by `assignmentRule`s.
+/// - observables: non-constant parameters set by `assignmentRule`s;
+/// - infusion inputs: for every species a route doses into, a non-constant parameter
+///   `infusion_<species>` (value 0, in the species' working unit per model time unit) added to its
+///   rate rule, as nadsim adds a constant-rate infusion to that species' right-hand side. A
+///   simulator reproduces an infusion by setting it to the rate (bioavailability included, divided
+///   by the compartment volume for a concentration species) at the infusion's start and back at its
+///   end; `nadsim export scenarios` lists these changes (`infusion_rate`).
 ///
 /// Units are written as exact unit definitions (see ``SBMLUnitDefinitions``). Literal numbers in
 /// formulas carry no units (nadsim's conversion factors are plain numbers), so a unit checker reports
 /// formulas whose units it cannot fully determine; that is a warning, not an error. Routes and doses
-/// are not exported: the document describes the untreated model.
+/// are not exported as events: the document describes the untreated model, with the inputs a dose
+/// acts through.
 public struct SBMLWriter {
   public let model: Model
 
@@ -119,6 +126,13 @@ public struct SBMLWriter {
         + unitAttribute(a.unit) + [("constant", "true")]))
       initialAssignment(a.name, a.expression)
     }
+    let infusions = try infusionInputs()
+    for (species, id) in infusions {
+      let s = model.species[species]
+      parameters.append(MarkupElement("parameter", [("id", id), ("value", "0")]
+        + unitAttribute(s.unit / (system?.time ?? .dimensionless)) + [("constant", "false")],
+        children: [Self.notes(["Infusion input into \(s.name) (working unit per model time unit); 0 when no infusion runs."])]))
+    }
     var rules: [MarkupElement] = []
     for o in model.observables {
       parameters.append(MarkupElement("parameter", [("id", o.name)] + unitAttribute(o.unit) + [("constant", "false")],
@@ -126,9 +140,11 @@ public struct SBMLWriter {
     }
 
     // Rules: the dynamics, then the observables.
+    let inputOf = Dictionary(uniqueKeysWithValues: infusions.map { ($0.species, $0.id) })
     for (i, s) in model.species.enumerated() {
-      rules.append(MarkupElement("rateRule", [("variable", s.name)],
-                                 children: [MathML.element(model.rightHandSides[i])]))
+      // The same sum as the compiled model's right-hand side with its infusion input.
+      let rate = inputOf[i].map { Expression.binary(.add, model.rightHandSides[i], .symbol($0)) } ?? model.rightHandSides[i]
+      rules.append(MarkupElement("rateRule", [("variable", s.name)], children: [MathML.element(rate)]))
     }
     for o in model.observables {
       rules.append(MarkupElement("assignmentRule", [("variable", o.name)], children: [MathML.element(o.expression)]))
@@ -151,6 +167,21 @@ public struct SBMLWriter {
   }
 
   // MARK: - Values
+
+  /// The species some route doses into, in species order, with the id of their infusion input.
+  /// - Throws: ``SBMLExportError`` when that id is already a symbol of the model.
+  func infusionInputs() throws -> [(species: Int, id: String)] {
+    let dosed = Set(model.routes.flatMap { $0.substances.map(\.species) })
+    let taken = Set(model.covariates.map(\.name) + model.parameters.map(\.name) + model.constantAssignments.map(\.name)
+      + model.compartments.map(\.name) + model.species.map(\.name) + model.observables.map(\.name))
+    return try model.species.indices.filter(dosed.contains).map { i in
+      let id = Self.sid("infusion_" + model.species[i].name)
+      guard !taken.contains(id) else {
+        throw SBMLExportError("the infusion input of species \(model.species[i].name) would be named \(id), which the model already uses")
+      }
+      return (i, id)
+    }
+  }
 
   private func initialValues(_ given: [Double]?) throws -> [Double] {
     if let given {
@@ -189,7 +220,8 @@ public struct SBMLWriter {
       "Exported by nadsim from \(URL(fileURLWithPath: model.file).lastPathComponent). Each species' dynamics is a rate rule "
         + "holding nadsim's right-hand side in the model's working units (rate laws, stoichiometry, unit factors and "
         + "volume scaling included), so that simulators compute exactly what nadsim computes; the reactions are listed "
-        + "below for reference and are not SBML reactions. Doses and routes are not exported.")
+        + "below for reference and are not SBML reactions. Doses are not exported; each species a route doses into "
+        + "has an infusion input parameter infusion_<species> (0 unless an infusion runs) added to its rate rule.")
     if initialState != nil {
       paragraphs.append("Initial species values were supplied by the exporter (for example a solved steady state).")
     }
