@@ -10,13 +10,13 @@ import NadsimLinearAlgebra
 /// scalar ``SparseLU``. Here rather than in NadsimODETests because NadsimODE does not know models.
 @Suite("Lane sparse LU on nad-human")
 struct LaneSparseLUModelTests {
-  @Test("four perturbed parameter sets and states, Rodas5P-like shifts: each lane matches dense LU (relative residual ≤ 1e-12) and scalar SparseLU bit for bit")
-  func nadHuman() throws {
+  /// nad-human's sparse Jacobian pattern and four lanes of J (constants and states each scaled by
+  /// a factor in [0.8, 1.2) in lanes 1–3), with d = 1/(hγ) for h from 100 days down to 1 ms.
+  static func nadHumanLanes() throws -> (pattern: SparsityPattern, J: [[Double]], d: [Double], n: Int, g: SplitMix64) {
     let model = try ModelLoader.load(path: modelsFolder.appendingPathComponent("nad-human.yaml").path)
     let compiled = try CompiledModel(model, jacobianLayout: .sparse)
     guard case .sparse(let pattern) = compiled.jacobianStructure else {
-      Issue.record("expected a sparse Jacobian")
-      return
+      throw ModelError("expected a sparse Jacobian", at: SourceLocation(file: "nad-human.yaml"))
     }
     let n = compiled.stateCount, m = compiled.constantCount
     let slots = compiled.jacobianEntries.map { pattern.position($0.row, $0.column)! }
@@ -42,6 +42,13 @@ struct LaneSparseLUModelTests {
     // d = 1/(hγ), γ = 0.19 (Rodas5P's), for steps from 1 ms to 100 days (in hours).
     let d = [1e-3 / 3600, 1.0, 24.0, 2400.0].map { 1 / ($0 * 0.19) }.reversed().map { $0 }
 
+    return (pattern, J, d, n, g)
+  }
+
+  @Test("four perturbed parameter sets and states, Rodas5P-like shifts: each lane matches dense LU (relative residual ≤ 1e-12) and scalar SparseLU bit for bit")
+  func nadHuman() throws {
+    let (pattern, J, d, n, seeded) = try Self.nadHumanLanes()
+    var g = seeded
     let lane = LaneSparseLU(pattern: pattern)
     for p in 0..<pattern.count { lane.jacobian[p] = SIMD4(J[0][p], J[1][p], J[2][p], J[3][p]) }
     let ok = lane.factor(diagonal: SIMD4(d[0], d[1], d[2], d[3]), needed: LaneMask(repeating: true))
@@ -88,6 +95,47 @@ struct LaneSparseLUModelTests {
       // Lane 0 (h = 100 days, M ≈ −J, which conservation makes near singular) fails the pivot
       // test and is redone with dense pivoting, as the scalar solver does; the others stay sparse.
       #expect(lane.fallbackLanes[l] == scalar.lastFactorizationWasDense)
+    }
+  }
+
+  @Test("compiled lane kernels (LaneSparseKernels): the factors, pivot verdicts and solutions of the loops, bit for bit, on nad-human; a known solution is recovered")
+  func compiledKernels() throws {
+    let (pattern, J, d, n, seeded) = try Self.nadHumanLanes()
+    var g = seeded
+    let kernels = try #require(NativeLaneSparseKernels.kernels(for: pattern), "no native toolchain")
+    // With lane 0's 100-day step (which fails the pivot test and falls back) and without it.
+    for shifts in [d, [d[1], d[1], d[2], d[3]]] {
+      let loops = LaneSparseLU(pattern: pattern), compiled = LaneSparseLU(pattern: pattern)
+      loops.skipsZeroUpdates = false
+      compiled.skipsZeroUpdates = false
+      compiled.kernels = kernels
+      for solver in [loops, compiled] {
+        for p in 0..<pattern.count { solver.jacobian[p] = SIMD4(J[0][p], J[1][p], J[2][p], J[3][p]) }
+      }
+      let all = LaneMask(repeating: true), diagonal = SIMD4(shifts[0], shifts[1], shifts[2], shifts[3])
+      #expect(loops.factor(diagonal: diagonal, needed: all) == compiled.factor(diagonal: diagonal, needed: all))
+      #expect(loops.fallbackLanes == compiled.fallbackLanes)
+      // A known solution: b = M x from the entries, then solved.
+      let x = (0..<n).map { _ in SIMD4((0..<4).map { _ in Double(g.next() >> 11) * 0x1p-52 - 1 }) }
+      var b = [SIMD4<Double>](repeating: .zero, count: n)
+      for j in 0..<n {
+        for p in pattern.columnStarts[j]..<pattern.columnStarts[j + 1] {
+          let i = pattern.rowIndices[p]
+          for l in 0..<4 { b[i][l] += ((i == j ? shifts[l] : 0) - J[l][p]) * x[j][l] }
+        }
+      }
+      var fromLoops = b, fromKernels = b
+      fromLoops.withUnsafeMutableBufferPointer { loops.solve($0.baseAddress!) }
+      fromKernels.withUnsafeMutableBufferPointer { compiled.solve($0.baseAddress!) }
+      for i in 0..<n {
+        for l in 0..<4 {
+          #expect(fromLoops[i][l].bitPattern == fromKernels[i][l].bitPattern, "component \(i), lane \(l)")
+        }
+      }
+      for l in 1..<4 {  // lanes with a well-conditioned M (lane 0's 100-day M is near singular)
+        let error = (0..<n).map { abs(fromKernels[$0][l] - x[$0][l]) }.max()!
+        #expect(error <= 1e-9, "lane \(l): the known solution is off by \(error)")
+      }
     }
   }
 }

@@ -36,7 +36,7 @@ public final class ModelEnsemble {
       positions = compiled.jacobianEntries.map { $0.row + $0.column * n }
     }
     let lanes = EnsembleSystem.lanes
-    system = EnsembleSystem(
+    var system = EnsembleSystem(
       dimension: n, isAutonomous: compiled.isAutonomous, jacobianStructure: structure,
       rhs: { t, y, dy in
         inputs[0] = t
@@ -53,6 +53,11 @@ public final class ModelEnsemble {
           for k in 0..<positions.count { J[positions[k]] = values[k] }
         }
       })
+    // A model compiled to native code gets native lane LU kernels for its sparse layout too.
+    if case .sparse(let pattern) = structure, compiled.rhs.isNative {
+      system.laneSparseKernels = NativeLaneSparseKernels.kernels(for: pattern)
+    }
+    self.system = system
   }
 
   /// Gives lane `lane` the constants of one scenario (``Model/constantNames`` order, as

@@ -60,6 +60,12 @@ public final class LaneSparseLU: LaneLinearSolver {
   /// where a factor entry is infinite); ``EnsembleBDF`` uses this (about 6 % of its time on
   /// nad-human).
   public var skipsZeroUpdates = true
+  /// Compiled straight-line code for this pattern (``LaneSparseKernels``), used for the
+  /// factorisation and the solves while ``skipsZeroUpdates`` is off. Setting kernels made for
+  /// another pattern is a programming error.
+  public var kernels: LaneSparseKernels? {
+    didSet { precondition(kernels.map { $0.pattern == pattern } ?? true, "kernels of another pattern") }
+  }
 
   /// The symbolic phase's index arrays, shared with the lanes' scalar fallback solvers.
   private let indexes: SparseLUIndexes
@@ -130,7 +136,12 @@ public final class LaneSparseLU: LaneLinearSolver {
     for p in 0..<count { values[entryMap[p]] = -J[p] }
     for k in 0..<n { values[diagonalPositions[k]] += d }
 
-    let passed = factorNumeric()
+    let passed: LaneMask
+    if let kernels, !skipsZeroUpdates {
+      passed = factorWithKernel(kernels)
+    } else {
+      passed = factorNumeric()
+    }
     fallbackLanes = needed .& .!passed
     var succeeded = passed
     if any(fallbackLanes) {
@@ -188,6 +199,23 @@ public final class LaneSparseLU: LaneLinearSolver {
     return passed
   }
 
+  /// The numeric phase by the compiled kernel, then ``factorNumeric()``'s pivot test on its pivots.
+  private func factorWithKernel(_ kernels: LaneSparseKernels) -> LaneMask {
+    let n = dimension, original = work
+    for j in 0..<n { original[j] = values[diagonalPositions[j]] }
+    kernels.factor(UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(inverseDiagonal))
+    let low = Lanes(repeating: pivotThreshold), high = Lanes(repeating: 1 / pivotThreshold)
+    let infinity = Lanes(repeating: .infinity)
+    var passed = LaneMask(repeating: true)
+    for j in 0..<n {
+      let pivot = values[diagonalPositions[j]]
+      let ratio = magnitude(pivot / original[j])
+      passed = passed .& (ratio .>= low) .& (ratio .<= high) .& (pivot .!= Lanes.zero) .& (magnitude(pivot) .< infinity)
+      original[j] = .zero
+    }
+    return passed
+  }
+
   /// x[rows[q]] −= values[q]·xk over the slots of column k below its diagonal (`lower`) or above
   /// it, in the lanes where xk ≠ 0: the scalar solver skips the whole update when its xk is zero,
   /// and doing it anyway is not always a no-op (−0 − (−0) = +0, ∞·0 = NaN). So all lanes non-zero
@@ -229,6 +257,10 @@ public final class LaneSparseLU: LaneLinearSolver {
         for i in 0..<n { v[i] = b[i][l] }
         scalar[l]!.solve(v)
       }
+    }
+    if let kernels, !skipsZeroUpdates, !anyFallback {
+      kernels.solve(UnsafeRawPointer(values), UnsafeRawPointer(inverseDiagonal), UnsafeMutableRawPointer(b))
+      return
     }
     // Row by row, as ``SparseLU/solve(_:)``: the same subtractions in the same order per lane
     // (with zero tests: a term whose x is zero in a lane is skipped there).
