@@ -132,14 +132,13 @@ public final class LaneSparseLU: LaneLinearSolver {
   public func factor(diagonal d: Lanes, needed: LaneMask) -> LaneMask {
     factorizations += 1
     let n = dimension, J = jacobian, count = pattern.count
-    values.update(repeating: .zero, count: symbolic.factorCount)
-    for p in 0..<count { values[entryMap[p]] = -J[p] }
-    for k in 0..<n { values[diagonalPositions[k]] += d }
-
     let passed: LaneMask
     if let kernels, !skipsZeroUpdates {
-      passed = factorWithKernel(kernels)
+      passed = factorWithKernel(kernels, diagonal: d)
     } else {
+      values.update(repeating: .zero, count: symbolic.factorCount)
+      for p in 0..<count { values[entryMap[p]] = -J[p] }
+      for k in 0..<n { values[diagonalPositions[k]] += d }
       passed = factorNumeric()
     }
     fallbackLanes = needed .& .!passed
@@ -199,11 +198,14 @@ public final class LaneSparseLU: LaneLinearSolver {
     return passed
   }
 
-  /// The numeric phase by the compiled kernel, then ``factorNumeric()``'s pivot test on its pivots.
-  private func factorWithKernel(_ kernels: LaneSparseKernels) -> LaneMask {
+  /// M = d·I − J and its numeric factorisation by the compiled kernel, then ``factorNumeric()``'s
+  /// pivot test on its pivots.
+  private func factorWithKernel(_ kernels: LaneSparseKernels, diagonal d: Lanes) -> LaneMask {
     let n = dimension, original = work
-    for j in 0..<n { original[j] = values[diagonalPositions[j]] }
-    kernels.factor(UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(inverseDiagonal))
+    withUnsafePointer(to: d) { shift in
+      kernels.factor(UnsafeMutableRawPointer(values), UnsafeMutableRawPointer(inverseDiagonal),
+                     UnsafeRawPointer(jacobian), UnsafeRawPointer(shift), UnsafeMutableRawPointer(original))
+    }
     let low = Lanes(repeating: pivotThreshold), high = Lanes(repeating: 1 / pivotThreshold)
     let infinity = Lanes(repeating: .infinity)
     var passed = LaneMask(repeating: true)
