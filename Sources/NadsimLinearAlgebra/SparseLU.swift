@@ -213,33 +213,9 @@ public final class SparseLU: LinearSolver {
       return
     }
     let n = dimension, x = work
-    let lowerStarts = indexes.lowerStarts, lowerColumns = indexes.lowerColumns, lowerSlots = indexes.lowerSlots
-    let upperStarts = indexes.upperStarts, upperColumns = indexes.upperColumns, upperSlots = indexes.upperSlots
-    // L y = P b (unit lower), row by row: each row subtracts its terms in ascending column order,
-    // the order in which the column-oriented sweep reaches it, so the roundings are the same;
-    // a term whose x is zero is skipped (the column sweep skips the whole column then). Rows keep
-    // their sum in a register instead of updating x in memory column after column, which the
-    // processor can overlap far better (the substitution is latency-bound).
-    for i in 0..<n {
-      var xi = b[perm[i]]
-      for e in lowerStarts[i]..<lowerStarts[i + 1] {
-        let xj = x[lowerColumns[e]]
-        if xj != 0 { xi -= values[lowerSlots[e]] * xj }
-      }
-      x[i] = xi
-    }
-    // U z = y, row by row from the last, columns descending (again the column sweep's order).
-    var i = n - 1
-    while i >= 0 {
-      var xi = x[i]
-      for e in upperStarts[i]..<upperStarts[i + 1] {
-        let xj = x[upperColumns[e]]
-        if xj != 0 { xi -= values[upperSlots[e]] * xj }
-      }
-      x[i] = xi * inverseDiagonal[i]
-      i -= 1
-    }
-    for k in 0..<n { b[perm[k]] = x[k] }
+    // A term whose x is zero is skipped (the column sweep skips the whole column then).
+    indexes.substitute(b, dimension: n, values: values, inverseDiagonal: inverseDiagonal, work: x,
+                       subtract: { xi, l, xj in xj != 0 ? xi - l * xj : xi }, scale: { $0 * $1 })
   }
 
   // MARK: - Ordering

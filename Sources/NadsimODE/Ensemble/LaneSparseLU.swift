@@ -264,44 +264,16 @@ public final class LaneSparseLU: LaneLinearSolver {
       kernels.solve(UnsafeRawPointer(values), UnsafeRawPointer(inverseDiagonal), UnsafeMutableRawPointer(b))
       return
     }
-    // Row by row, as ``SparseLU/solve(_:)``: the same subtractions in the same order per lane
-    // (with zero tests: a term whose x is zero in a lane is skipped there).
-    let lowerStarts = indexes.lowerStarts, lowerColumns = indexes.lowerColumns, lowerSlots = indexes.lowerSlots
-    let upperStarts = indexes.upperStarts, upperColumns = indexes.upperColumns, upperSlots = indexes.upperSlots
+    // As ``SparseLU/solve(_:)``: the same subtractions in the same order per lane; with zero
+    // tests, a term whose x is zero in a lane is skipped there.
     if skipsZeroUpdates {
-      for i in 0..<n {
-        var xi = b[perm[i]]
-        for e in lowerStarts[i]..<lowerStarts[i + 1] {
-          let xj = x[lowerColumns[e]]
-          xi.replace(with: xi - values[lowerSlots[e]] * xj, where: xj .!= Lanes.zero)
-        }
-        x[i] = xi
-      }
-      var i = n - 1
-      while i >= 0 {
-        var xi = x[i]
-        for e in upperStarts[i]..<upperStarts[i + 1] {
-          let xj = x[upperColumns[e]]
-          xi.replace(with: xi - values[upperSlots[e]] * xj, where: xj .!= Lanes.zero)
-        }
-        x[i] = xi * inverseDiagonal[i]
-        i -= 1
-      }
+      indexes.substitute(b, dimension: n, values: values, inverseDiagonal: inverseDiagonal, work: x,
+                         subtract: { xi, l, xj in xi.replacing(with: xi - l * xj, where: xj .!= Lanes.zero) },
+                         scale: { $0 * $1 })
     } else {
-      for i in 0..<n {
-        var xi = b[perm[i]]
-        for e in lowerStarts[i]..<lowerStarts[i + 1] { xi = xi - values[lowerSlots[e]] * x[lowerColumns[e]] }
-        x[i] = xi
-      }
-      var i = n - 1
-      while i >= 0 {
-        var xi = x[i]
-        for e in upperStarts[i]..<upperStarts[i + 1] { xi = xi - values[upperSlots[e]] * x[upperColumns[e]] }
-        x[i] = xi * inverseDiagonal[i]
-        i -= 1
-      }
+      indexes.substitute(b, dimension: n, values: values, inverseDiagonal: inverseDiagonal, work: x,
+                         subtract: { xi, l, xj in xi - l * xj }, scale: { $0 * $1 })
     }
-    for k in 0..<n { b[perm[k]] = x[k] }
     if anyFallback {
       for l in 0..<4 where fallback[l] {
         let v = laneVectors + l * n
