@@ -69,7 +69,7 @@ let package = Package(
     .target(name: "NadsimTestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "NadsimLinearAlgebraTests", dependencies: ["NadsimLinearAlgebra", "NadsimTestSupport"]),
     .testTarget(name: "NadsimODETests", dependencies: ["NadsimODE", "NadsimProblems", "NadsimTestSupport"]),
-    .testTarget(name: "NadsimModelTests", dependencies: ["NadsimModel", "NadsimODE", "NadsimProblems", "NadsimTestSupport"]),
+    .testTarget(name: "NadsimModelTests", dependencies: ["NadsimLinearAlgebra", "NadsimModel", "NadsimODE", "NadsimProblems", "NadsimTestSupport"]),
     .testTarget(name: "NadsimSweepTests", dependencies: ["NadsimSweep", "NadsimModel"]),
     .testTarget(name: "NadsimCLITests", dependencies: ["NadsimCLI"]),
   ],

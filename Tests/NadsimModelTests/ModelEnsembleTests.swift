@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NadsimLinearAlgebra
 import NadsimModel
 import NadsimODE
 import NadsimProblems
@@ -52,6 +53,45 @@ struct ModelEnsembleTests {
       if rtol == 1e-8 {
         let scd = AccuracyMeasures.scd(result.finalStates[0], reference: problem.reference)
         #expect(scd >= 6.5, "nominal HIRES at rtol 1e-8: scd \(scd)")
+      }
+    }
+  }
+
+  /// A native model factorises on its Jacobian's pattern with compiled kernels in the lanes, even
+  /// where the scalar solver uses the dense LU (HIRES, n = 8). The kernels make the loops' updates
+  /// in the loops' order (``LaneSparseKernels``), so Rodas5P lanes with and without them must end
+  /// at the same states up to the sign of a zero: compared here to 1e-12 relative.
+  @Test("native HIRES: lanes factorise on the Jacobian's pattern with compiled kernels, as the loops do")
+  func nativeLanesUseKernels() throws {
+    let model = try ModelLoader.load(path: modelsFolder.appendingPathComponent("testset/hires.yaml").path)
+    let compiled = try CompiledModel(model, preferNative: true)
+    try #require(compiled.rhs.isNative, "no C compiler: the native path cannot be tested here")
+    #expect(compiled.jacobianStructure == .dense, "the scalar solver keeps the dense LU for n = 8")
+    let constants = try Self.overrides.map { try ScenarioConstants(model: model, parameters: $0).values }
+    let withKernels = ModelEnsemble(compiled)
+    guard case .sparse(let pattern) = withKernels.system.jacobianStructure else {
+      Issue.record("lanes of a native model should use the sparse layout")
+      return
+    }
+    #expect(withKernels.system.laneSparseKernels?.pattern == pattern)
+    let withLoops = ModelEnsemble(compiled)
+    var loopSystem = withLoops.system
+    loopSystem.laneSparseKernels = nil
+    for (lane, values) in constants.enumerated() {
+      withKernels.setConstants(values, lane: lane)
+      withLoops.setConstants(values, lane: lane)
+    }
+    let problem = TestProblem.hires
+    let y0 = model.species.map { $0.initial! }
+    let options = EnsembleOptions(tolerances: problem.tolerances(rtol: 1e-8))
+    let a = EnsembleRosenbrock(system: withKernels.system, options: options)
+      .solve(from: 0, y0: Array(repeating: y0, count: 4), to: Array(repeating: problem.tEnd, count: 4))
+    let b = EnsembleRosenbrock(system: loopSystem, options: options)
+      .solve(from: 0, y0: Array(repeating: y0, count: 4), to: Array(repeating: problem.tEnd, count: 4))
+    #expect(a.returnCodes.allSatisfy { $0 == .success } && b.returnCodes.allSatisfy { $0 == .success })
+    for lane in 0..<4 {
+      for (x, y) in zip(a.finalStates[lane], b.finalStates[lane]) {
+        #expect(abs(x - y) <= 1e-12 * abs(y), "lane \(lane): kernels \(x), loops \(y)")
       }
     }
   }

@@ -4,7 +4,8 @@ import NadsimLinearAlgebra
 /// A Rosenbrock method (Rodas5P by default, the same ``RosenbrockTableau`` the scalar
 /// ``RosenbrockStepper`` uses) that solves many scenarios of one model four at a time, with SIMD4
 /// lanes across scenarios: every vector operation, the right-hand side, the Jacobian, the LU of
-/// I/(hγ) − J (``LaneLU`` or ``LaneSparseLU``) and the solves work on four lanes at once.
+/// I/(hγ) − J (``LaneLU`` or ``LaneSparseLU``, with the system's compiled ``LaneSparseKernels``
+/// when it has them) and the solves work on four lanes at once.
 ///
 /// Lanes are independent integrations. Each lane has its own time, step size, tolerances, PI
 /// controller, stop and save times and counters; one pass of the loop makes one step attempt in
@@ -79,6 +80,12 @@ public final class EnsembleRosenbrock {
     laneState = .allocate(capacity: n)
     laneState.initialize(repeating: 0, count: n)
     lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
+    if let sparse = lu as? LaneSparseLU, let kernels = system.laneSparseKernels, kernels.pattern == sparse.pattern {
+      // The compiled factorisation and solve make every update (no per-lane zero tests), so
+      // results may differ from the loops' in the sign of a zero; lanes stay independent.
+      lu.skipsZeroUpdates = false
+      sparse.kernels = kernels
+    }
   }
 
   deinit {

@@ -31,8 +31,9 @@ public struct EnsembleSystem {
   /// Layout of the Jacobian the ``jacobian`` closure writes: `.dense` or `.sparse(pattern)`
   /// (a sparse layout needs an exact Jacobian).
   public let jacobianStructure: MatrixStructure
-  /// Compiled factorisation and solve for a sparse layout (see ``LaneSparseKernels``), used by the
-  /// integrators that need no bit-identity with the scalar solver (``EnsembleBDF``); nil: the loops.
+  /// Compiled factorisation and solve for a sparse layout (see ``LaneSparseKernels``), used by
+  /// both lane integrators (their results then agree with the scalar solvers' within rounding,
+  /// not bit for bit); nil: the loops.
   public var laneSparseKernels: LaneSparseKernels?
 
   public init(dimension: Int, isAutonomous: Bool = false, jacobianStructure: MatrixStructure = .dense,
