@@ -57,8 +57,9 @@ public final class LaneSparseLU: LaneLinearSolver {
   /// scalar ``SparseLU`` does: lanes are then bit-identical to the scalar solver (true, the
   /// default). False makes every update in every lane, without the per-term test: lanes stay
   /// independent of each other, but may differ from the scalar solver in the sign of a zero (and
-  /// where a factor entry is infinite); ``EnsembleBDF`` uses this (about 6 % of its time on
-  /// nad-human).
+  /// where a factor entry is infinite). Both lane integrators turn it off when they have compiled
+  /// ``kernels`` (which make every update); ``EnsembleBDF`` turns it off in any case (about 6 % of
+  /// its time on nad-human).
   public var skipsZeroUpdates = true
   /// Compiled straight-line code for this pattern (``LaneSparseKernels``), used for the
   /// factorisation and the solves while ``skipsZeroUpdates`` is off. Setting kernels made for
