@@ -16,6 +16,8 @@ public final class CompiledModel {
   public var inputCount: Int { 1 + stateCount + constantCount + stateCount }
   /// Structurally non-zero Jacobian entries (row, column), in evaluator output order.
   public let jacobianEntries: [(row: Int, column: Int)]
+  /// The sparsity pattern of those entries (what the sparse layouts factorise on).
+  public let jacobianPattern: SparsityPattern
   public let jacobianStructure: MatrixStructure
   public let isAutonomous: Bool
 
@@ -82,11 +84,14 @@ public final class CompiledModel {
                                 preferNative: preferNative)
     isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
 
-    jacobianStructure = CompiledModel.structure(dimension: n, entries: entries, layout: jacobianLayout)
+    jacobianPattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
+    jacobianStructure = CompiledModel.structure(pattern: jacobianPattern, entries: entries, layout: jacobianLayout)
   }
 
   /// The Jacobian structure for `layout` (see ``JacobianLayout``).
-  static func structure(dimension n: Int, entries: [(Int, Int)], layout requested: JacobianLayout) -> MatrixStructure {
+  static func structure(pattern: SparsityPattern, entries: [(Int, Int)],
+                        layout requested: JacobianLayout) -> MatrixStructure {
+    let n = pattern.dimension
     var layout = requested
     if layout == .automatic, let text = ProcessInfo.processInfo.environment["NADSIM_JACOBIAN_LAYOUT"],
        let forced = JacobianLayout(rawValue: text) {
@@ -97,7 +102,6 @@ public final class CompiledModel {
       lower = max(lower, i - j)
       upper = max(upper, j - i)
     }
-    let pattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
     switch layout {
     case .dense: return .dense
     case .banded: return .banded(lower: lower, upper: upper)

@@ -8,10 +8,10 @@ import NadsimODE
 /// reshuffling and the outputs land directly in its lane-interleaved storage).
 ///
 /// The Jacobian is sparse on its pattern (with compiled lane LU kernels) when the model is native
-/// or the compiled model chose the sparse LU, dense otherwise (see ``lanePattern(_:native:)``). Give each lane its scenario with
-/// ``setConstants(_:lane:)`` (and ``infusionRates(lane:)`` for doses) before it runs; the system
-/// and an integrator built on it can be reused for any number of scenarios. Not thread-safe: one
-/// per thread.
+/// or the compiled model chose the sparse LU, dense otherwise (see ``lanePattern(_:native:)``).
+/// Give each lane its scenario with ``setConstants(_:lane:)`` (and ``infusionRates(lane:)`` for
+/// doses) before it runs; the system and an integrator built on it can be reused for any number of
+/// scenarios. Not thread-safe: one per thread.
 public final class ModelEnsemble {
   public let compiled: CompiledModel
   public let system: EnsembleSystem
@@ -68,9 +68,7 @@ public final class ModelEnsemble {
   /// machine). An interpreted model keeps the compiled model's layout.
   static func lanePattern(_ compiled: CompiledModel, native: Bool) -> SparsityPattern? {
     if case .sparse(let pattern) = compiled.jacobianStructure { return pattern }
-    guard native else { return nil }
-    return SparsityPattern(dimension: compiled.stateCount,
-                           entries: compiled.jacobianEntries.map { (row: $0.row, column: $0.column) })
+    return native ? compiled.jacobianPattern : nil
   }
 
   /// Gives lane `lane` the constants of one scenario (``Model/constantNames`` order, as
