@@ -73,11 +73,8 @@ public final class EnsembleBDF {
     self.maxOrder = max(1, min(5, maxOrder))
     n = system.dimension
     small = self.maxOrder + 3
-    lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
+    lu = makeLaneLinearSolver(for: system)
     lu.skipsZeroUpdates = false  // no bit-identity with the scalar solver is claimed here
-    if let sparse = lu as? LaneSparseLU, let kernels = system.laneSparseKernels, kernels.pattern == sparse.pattern {
-      sparse.kernels = kernels
-    }
     let columns = self.maxOrder + 1
     let count = n * (11 + columns) + lu.jacobianCount
     block = ScratchBlock(capacity: count, zero: .zero)

@@ -79,13 +79,7 @@ public final class EnsembleRosenbrock {
     denseK = take(n * q)
     laneState = .allocate(capacity: n)
     laneState.initialize(repeating: 0, count: n)
-    lu = makeLaneLinearSolver(dimension: n, structure: system.jacobianStructure)
-    if let sparse = lu as? LaneSparseLU, let kernels = system.laneSparseKernels, kernels.pattern == sparse.pattern {
-      // The compiled factorisation and solve make every update (no per-lane zero tests), so
-      // results may differ from the loops' in the sign of a zero; lanes stay independent.
-      lu.skipsZeroUpdates = false
-      sparse.kernels = kernels
-    }
+    lu = makeLaneLinearSolver(for: system)
   }
 
   deinit {

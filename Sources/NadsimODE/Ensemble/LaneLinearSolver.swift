@@ -31,11 +31,20 @@ protocol LaneLinearSolver: AnyObject {
   var fallbackFactorizations: Int { get }
 }
 
-/// The lane solver for a Jacobian structure: ``LaneLU`` for dense (and banded, stored densely),
-/// ``LaneSparseLU`` for a sparsity pattern.
-func makeLaneLinearSolver(dimension n: Int, structure: MatrixStructure) -> LaneLinearSolver {
-  switch structure {
-  case .sparse(let pattern): return LaneSparseLU(pattern: pattern)
-  default: return LaneLU(dimension: n)
+/// The lane solver for a system's Jacobian structure: ``LaneLU`` for dense, ``LaneSparseLU`` for a
+/// sparsity pattern, with the system's compiled ``EnsembleSystem/laneSparseKernels`` when it has
+/// them for that pattern. The kernels make every update, so ``LaneLinearSolver/skipsZeroUpdates``
+/// is then off (results may differ from the loops' in the sign of a zero; lanes stay independent).
+func makeLaneLinearSolver(for system: EnsembleSystem) -> LaneLinearSolver {
+  switch system.jacobianStructure {
+  case .sparse(let pattern):
+    let solver = LaneSparseLU(pattern: pattern)
+    if let kernels = system.laneSparseKernels, kernels.pattern == pattern {
+      solver.skipsZeroUpdates = false
+      solver.kernels = kernels
+    }
+    return solver
+  default:
+    return LaneLU(dimension: system.dimension)
   }
 }
