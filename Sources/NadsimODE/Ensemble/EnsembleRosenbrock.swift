@@ -52,6 +52,8 @@ public final class EnsembleRosenbrock {
   private let denseK: UnsafeMutablePointer<Lanes>
   private let laneState: UnsafeMutablePointer<Double>
   private let lu: LaneLinearSolver
+  /// The sums of stages (at most s + 1 terms: s stages and ∂f/∂t).
+  private let terms: LaneCombination
 
   public init(system: EnsembleSystem, options: EnsembleOptions = EnsembleOptions(),
               tableau: RosenbrockTableau = .rodas5P) {
@@ -80,6 +82,7 @@ public final class EnsembleRosenbrock {
     laneState = .allocate(capacity: n)
     laneState.initialize(repeating: 0, count: n)
     lu = makeLaneLinearSolver(for: system)
+    terms = LaneCombination(capacity: s + 1)
   }
 
   deinit {
@@ -180,27 +183,19 @@ public final class EnsembleRosenbrock {
         if fellBack[l] { lane[l].fallbacks += 1 }
       }
 
-      // Solution (into `argument`) and per-lane error norms.
-      for m in 0..<n { error[m] = .zero }
+      // Solution (into `argument`) and per-lane error estimate.
+      terms.removeAll()
       if stifflyAccurate {
         // `argument` still holds the last stage's argument y₀ + Σⱼ<ₛ a_sⱼ kⱼ.
-        let last = k + (s - 1) * n
-        for m in 0..<n { argument[m] += last[m] }
+        terms.append(Lanes(repeating: 1), k + (s - 1) * n)
+        terms.evaluate(base: argument, into: argument, count: n)
       } else {
-        for m in 0..<n { argument[m] = y[m] }
+        for j in 0..<s where tableau.b[j] != 0 { terms.append(Lanes(repeating: tableau.b[j]), k + j * n) }
+        terms.evaluate(base: y, into: argument, count: n)
       }
-      for j in 0..<s {
-        let bj = tableau.b[j], ej = tableau.bError[j]
-        let kj = k + j * n
-        if bj != 0 && !stifflyAccurate {
-          let b = Lanes(repeating: bj)
-          for m in 0..<n { argument[m] = argument[m].addingProduct(b, kj[m]) }
-        }
-        if ej != 0 {
-          let e = Lanes(repeating: ej)
-          for m in 0..<n { error[m] = error[m].addingProduct(e, kj[m]) }
-        }
-      }
+      terms.removeAll()
+      for j in 0..<s where tableau.bError[j] != 0 { terms.append(Lanes(repeating: tableau.bError[j]), k + j * n) }
+      terms.evaluate(base: nil, into: error, count: n)
       let norms = errorNorms()
       let finite = factored .& finiteLanes(argument, count: n) .& (norms .< Lanes(repeating: .infinity))
 
@@ -268,7 +263,8 @@ public final class EnsembleRosenbrock {
     }
   }
 
-  /// The stages of one attempt from (t, y) with each lane's step, into k.
+  /// The stages of one attempt from (t, y) with each lane's step, into k. Each stage's argument
+  /// y + Σⱼ aᵢⱼkⱼ and right-hand side f + Σⱼ (Cᵢⱼ/h)kⱼ (+ dᵢh·∂f/∂t) is one ``LaneCombination``.
   private func stages(times: Lanes, steps: Lanes) {
     let a = tableau.a, C = tableau.C, c = tableau.c, d = tableau.d
     let inverseStep = 1 / steps
@@ -276,28 +272,19 @@ public final class EnsembleRosenbrock {
     for i in 0..<s {
       let ki = k + i * n
       if i == 0 {
-        for m in 0..<n { ki[m] = f0[m] }
+        ki.update(from: f0, count: n)
       } else {
-        for m in 0..<n { argument[m] = y[m] }
-        for j in 0..<i {
-          let aij = a[i * s + j]
-          if aij != 0 {
-            let w = Lanes(repeating: aij)
-            let kj = k + j * n
-            for m in 0..<n { argument[m] = argument[m].addingProduct(w, kj[m]) }
-          }
-        }
+        terms.removeAll()
+        for j in 0..<i where a[i * s + j] != 0 { terms.append(Lanes(repeating: a[i * s + j]), k + j * n) }
+        terms.evaluate(base: y, into: argument, count: n)
         system.rhs(times.addingProduct(Lanes(repeating: c[i]), steps), argument, ki)
-        for j in 0..<i {
-          let w = Lanes(repeating: C[i * s + j]) * inverseStep
-          let kj = k + j * n
-          for m in 0..<n { ki[m] = ki[m].addingProduct(w, kj[m]) }
-        }
       }
-      if !autonomous && d[i] != 0 {
-        let w = Lanes(repeating: d[i]) * steps
-        for m in 0..<n { ki[m] = ki[m].addingProduct(w, fT[m]) }
+      terms.removeAll()
+      if i > 0 {
+        for j in 0..<i { terms.append(Lanes(repeating: C[i * s + j]) * inverseStep, k + j * n) }
       }
+      if !autonomous && d[i] != 0 { terms.append(Lanes(repeating: d[i]) * steps, fT) }
+      if terms.count > 0 { terms.evaluate(base: ki, into: ki, count: n) }
       lu.solve(ki)
     }
   }
@@ -321,15 +308,9 @@ public final class EnsembleRosenbrock {
   /// Kᵣ = Σⱼ denseᵣⱼ kⱼ for every lane (the Rosenbrock dense output's combinations).
   private func prepareDenseOutput() {
     for r in 0..<tableau.dense.count {
-      let kr = denseK + r * n
-      for m in 0..<n { kr[m] = .zero }
-      for j in 0..<s {
-        let w = tableau.dense[r][j]
-        if w == 0 { continue }
-        let weight = Lanes(repeating: w)
-        let kj = k + j * n
-        for m in 0..<n { kr[m] = kr[m].addingProduct(weight, kj[m]) }
-      }
+      terms.removeAll()
+      for j in 0..<s where tableau.dense[r][j] != 0 { terms.append(Lanes(repeating: tableau.dense[r][j]), k + j * n) }
+      terms.evaluate(base: nil, into: denseK + r * n, count: n)
     }
   }
 
