@@ -5,8 +5,9 @@
 /// The terms are added in the order they were appended, each with one rounding
 /// (`addingProduct`), so the result is bit for bit that of one pass over the components per term.
 /// But each pass here takes up to four terms, so a component is loaded and stored once per four
-/// terms instead of once per term: a Rodas5P step makes about sixty such sums over n components,
-/// and with one term per pass the loads and stores, not the multiply–adds, set their cost.
+/// terms instead of once per term. A Rodas5P step adds about sixty terms over n components (its
+/// eight stages' arguments and right-hand sides, the solution and the error estimate), and with
+/// one term per pass the loads and stores, not the multiply–adds, set their cost.
 final class LaneCombination {
   typealias Lanes = SIMD4<Double>
   /// The most terms a combination may hold.
