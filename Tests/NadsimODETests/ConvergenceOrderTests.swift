@@ -47,6 +47,38 @@ struct ConvergenceOrderTests {
   }
 }
 
+extension ConvergenceOrderTests {
+  /// Rodas5P given the exact ∂f/∂t of y′ = −2t·y² (−2y²) instead of its forward difference: the
+  /// classical order still holds, and on the same fixed steps the only difference in work is the
+  /// difference quotient's right-hand side, one per Jacobian evaluation.
+  @Test("Rodas5P with an exact ∂f/∂t: nominal order, one RHS call fewer per Jacobian")
+  func exactTimeDerivative() {
+    let problem = TestProblem.rational
+    var exact = problem.system
+    exact.timeDerivative = { _, y, out in out[0] = -2 * y[0] * y[0] }
+    let truth = problem.exact!(problem.tEnd)
+    var logH: [Double] = []
+    var logError: [Double] = []
+    for steps in Self.stepCounts(order: 5) {
+      let h = (problem.tEnd - problem.t0) / Double(steps)
+      var options = SolverOptions(method: .rodas5p, tolerances: problem.tolerances(rtol: 1e-6))
+      options.fixedStepSize = h
+      options.saving = .finalOnly
+      let withExact = solve(exact, from: problem.t0, y0: problem.y0, to: problem.tEnd, options: options)
+      let withDifference = solve(problem.system, from: problem.t0, y0: problem.y0, to: problem.tEnd, options: options)
+      #expect(withExact.returnCode == .success && withDifference.returnCode == .success)
+      let a = withExact.statistics, b = withDifference.statistics
+      #expect(a.steps == b.steps && a.jacobianEvaluations == b.jacobianEvaluations && a.jacobianEvaluations > 0)
+      #expect(b.rhsEvaluations - a.rhsEvaluations == a.jacobianEvaluations,
+              "\(steps) steps: RHS \(a.rhsEvaluations) exact against \(b.rhsEvaluations) differenced")
+      logH.append(log(h))
+      logError.append(log(abs(withExact.finalState[0] - truth[0])))
+    }
+    let slope = leastSquaresSlope(logH, logError)
+    #expect(abs(slope - 5) <= 0.3, "slope \(slope) with the exact ∂f/∂t")
+  }
+}
+
 /// Slope of the least-squares line through (x, y).
 func leastSquaresSlope(_ x: [Double], _ y: [Double]) -> Double {
   let n = Double(x.count)

@@ -3,7 +3,8 @@ import NadsimLinearAlgebra
 import NadsimODE
 
 /// A model compiled once into evaluators for its right-hand side, its exact Jacobian (symbolic
-/// derivatives of the right-hand sides; only structurally non-zero entries) and its observables.
+/// derivatives of the right-hand sides; only structurally non-zero entries), its exact ∂f/∂t when
+/// it depends on t, and its observables.
 /// Each scenario then supplies its own constants and gets an ``ODESystem``.
 ///
 /// Input layout of every evaluator: `[t, species (n), constants (m), infusion inputs (n)]`, where the
@@ -38,6 +39,10 @@ public final class CompiledModel {
   public let rhs: Evaluator
   public let jacobian: Evaluator
   public let observables: Evaluator
+  /// ∂f/∂t, exact (symbolic, as the Jacobian), for a model whose right-hand side depends on t
+  /// explicitly; nil for an autonomous model. Infusion inputs change only at stop times and do not
+  /// enter it.
+  public let timeDerivative: Evaluator?
 
   /// Whether the evaluators run as native code (else the interpreter; see ``fallbackReason``).
   public var isNative: Bool { rhs.isNative }
@@ -83,6 +88,12 @@ public final class CompiledModel {
                                 outputs: model.observables.map { ($0.name, $0.expression) }, symbols: lookup,
                                 preferNative: preferNative)
     isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
+    timeDerivative = isAutonomous ? nil : try Evaluator(
+      inputCount: 1 + n + constantCount + n,
+      outputs: model.rightHandSides.enumerated().map { i, f in
+        (name: "dt_\(model.species[i].name)", expression: f.derivative(withRespectTo: "t"))
+      },
+      symbols: lookup, preferNative: preferNative)
 
     jacobianPattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
     jacobianStructure = CompiledModel.structure(pattern: jacobianPattern, entries: entries, layout: jacobianLayout)
@@ -127,7 +138,7 @@ public final class CompiledModel {
     if case .sparse(let pattern) = jacobianStructure {
       positions = entries.map { pattern.position($0.row, $0.column)! }
     }
-    return ODESystem(
+    var system = ODESystem(
       dimension: n, jacobianStructure: jacobianStructure, isAutonomous: isAutonomous,
       rhs: { t, y, dy in
         inputs[0] = t
@@ -147,6 +158,14 @@ public final class CompiledModel {
           }
         }
       })
+    if let timeDerivative {
+      system.timeDerivative = { t, y, out in
+        inputs[0] = t
+        (inputs + 1).update(from: y, count: n)
+        timeDerivative.evaluate(inputs: inputs, outputs: out)
+      }
+    }
+    return system
   }
 
   /// Evaluates the observables at (t, y) with the scenario's `inputs` (t and species overwritten).

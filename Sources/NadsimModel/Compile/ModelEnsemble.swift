@@ -54,6 +54,15 @@ public final class ModelEnsemble {
           for k in 0..<positions.count { J[positions[k]] = values[k] }
         }
       })
+    if let timeDerivative = compiled.timeDerivative {
+      system.timeDerivative = { t, y, out in
+        _ = storage
+        inputs[0] = t
+        for i in 0..<n { inputs[1 + i] = y[i] }
+        timeDerivative.evaluate(lanes: lanes, inputs: rawInputs,
+                                outputs: UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self))
+      }
+    }
     // A model compiled to native code gets native lane LU kernels for its pattern too.
     if case .sparse(let pattern) = structure, native {
       system.laneSparseKernels = NativeLaneSparseKernels.kernels(for: pattern)

@@ -176,7 +176,7 @@ public final class EnsembleRosenbrock {
       for l in 0..<lanes where busy[l] {
         lane[l].statistics.jacobianEvaluations += 1
         if system.jacobian == nil { lane[l].statistics.rhsEvaluations += n }
-        if !system.isAutonomous { lane[l].statistics.rhsEvaluations += 1 }
+        if !system.isAutonomous && system.timeDerivative == nil { lane[l].statistics.rhsEvaluations += 1 }
         lane[l].statistics.luFactorizations += 1
         lane[l].statistics.linearSolves += s
         lane[l].statistics.rhsEvaluations += s - 1
@@ -290,11 +290,13 @@ public final class EnsembleRosenbrock {
   }
 
   /// J at (t, y) into the linear solver's storage (``EnsembleSystem/evaluateJacobian``), and ∂f/∂t
-  /// into fT for non-autonomous systems.
+  /// into fT for non-autonomous systems (the system's exact one, or a forward difference).
   private func evaluateJacobian(times: Lanes, steps: Lanes) {
     system.evaluateJacobian(t: times, y: y, f0: f0, atol: atol, into: lu.jacobian, count: lu.jacobianCount,
                             scratch: scratch, work: argument)
-    if !system.isAutonomous {
+    if let timeDerivative = system.timeDerivative, !system.isAutonomous {
+      timeDerivative(times, y, fT)
+    } else if !system.isAutonomous {
       var dt = Lanes.zero
       for l in 0..<EnsembleSystem.lanes {
         dt[l] = Double.ulpOfOne.squareRoot() * max(abs(times[l]), 1e-3 * steps[l], 1e-8)

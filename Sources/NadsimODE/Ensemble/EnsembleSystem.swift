@@ -28,6 +28,9 @@ public struct EnsembleSystem {
   public let jacobian: Jacobian?
   /// True when f does not depend on t explicitly (skips the ∂f/∂t term of Rosenbrock methods).
   public var isAutonomous: Bool
+  /// Exact ∂f/∂t(t, y, out) for four lanes, used by Rosenbrock methods for a system that is not
+  /// autonomous; nil: a forward difference (one extra RHS call per step).
+  public var timeDerivative: RightHandSide?
   /// Layout of the Jacobian the ``jacobian`` closure writes: `.dense` or `.sparse(pattern)`
   /// (a sparse layout needs an exact Jacobian).
   public let jacobianStructure: MatrixStructure
@@ -83,6 +86,16 @@ public struct EnsembleSystem {
           for e in 0..<(n * n) { J[e][l] = jac[e] }
         }
       } : nil)
+    if all.allSatisfy({ $0.timeDerivative != nil }) {
+      timeDerivative = { t, ys, outs in
+        _ = keeper
+        for l in 0..<Self.lanes {
+          for i in 0..<n { y[i] = ys[i][l] }
+          all[l].timeDerivative!(t[l], y, dy)
+          for i in 0..<n { outs[i][l] = dy[i] }
+        }
+      }
+    }
   }
 
   final class ScalarBuffers {

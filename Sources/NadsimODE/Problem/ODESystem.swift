@@ -20,8 +20,11 @@ public struct ODESystem {
   /// Sparsity of ∂f/∂y: decides dense or banded LU.
   public let jacobianStructure: MatrixStructure
   /// True when f does not depend on t explicitly (or only through jumps at stop times). Rosenbrock
-  /// methods then skip the ∂f/∂t term, which otherwise costs one extra RHS call per step.
+  /// methods then skip the ∂f/∂t term.
   public var isAutonomous: Bool
+  /// Exact ∂f/∂t(t, y, out) (n values), used by Rosenbrock methods for a system that is not
+  /// autonomous; when `nil` they take a forward difference, one extra RHS call per step.
+  public var timeDerivative: RightHandSide?
 
   public init(
     dimension: Int, jacobianStructure: MatrixStructure = .dense, isAutonomous: Bool = false,
@@ -37,7 +40,9 @@ public struct ODESystem {
 
   /// The same system without its analytic Jacobian (forces finite differences).
   public var withoutJacobian: ODESystem {
-    ODESystem(dimension: dimension, jacobianStructure: jacobianStructure,
-              isAutonomous: isAutonomous, rhs: rhs, jacobian: nil)
+    var system = ODESystem(dimension: dimension, jacobianStructure: jacobianStructure,
+                           isAutonomous: isAutonomous, rhs: rhs, jacobian: nil)
+    system.timeDerivative = timeDerivative
+    return system
   }
 }

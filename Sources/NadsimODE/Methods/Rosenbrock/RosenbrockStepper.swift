@@ -116,7 +116,9 @@ public final class RosenbrockStepper: Stepper {
     }
     if !jacobianCurrent {
       jacobian.evaluate(t: t, y: y, f0: f0, atol: norm.atol)
-      if !system.isAutonomous {
+      if let timeDerivative = system.timeDerivative, !system.isAutonomous {
+        timeDerivative(t, y, fT)
+      } else if !system.isAutonomous {
         // ∂f/∂t by a forward difference.
         let dt = Double.ulpOfOne.squareRoot() * max(abs(t), 1e-3 * step, 1e-8)
         system.rhs(t + dt, y, fT)
