@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import NadsimODE
 import NadsimLinearAlgebra
@@ -34,6 +35,38 @@ struct EnsembleRosenbrockTests {
   /// Largest |a − b| / (rtol·|b| + atol) over components.
   static func mixedError(_ a: [Double], _ b: [Double], _ tolerances: Tolerances) -> Double {
     zip(a, b).map { abs($0 - $1) / (tolerances.relative[0] * abs($1) + tolerances.absolute[0]) }.max()!
+  }
+
+  /// Prothero–Robinson y′ = λ(y − sin t) + cos t (solution sin t), stiff and non-autonomous, in four
+  /// lanes with λ from −10 to −10⁴, built with `lanesOf` from scalar systems that carry their exact
+  /// ∂f/∂t = −λ·cos t − sin t, and from the same systems without it. Counters: an attempt costs
+  /// f(t, y) and the s − 1 later stages, a task one starting-step probe, and a difference quotient
+  /// one more call per attempt.
+  @Test("exact ∂f/∂t through lanesOf: lanes track sin t, and no difference-quotient calls are made")
+  func exactTimeDerivativeInLanes() {
+    let lambdas = [-10.0, -1e2, -1e3, -1e4]
+    func system(_ lambda: Double, exact: Bool) -> ODESystem {
+      var system = ODESystem(dimension: 1, isAutonomous: false, rhs: { t, y, dy in
+        dy[0] = lambda * (y[0] - sin(t)) + cos(t)
+      }, jacobian: { _, _, J in J[0, 0] = lambda })
+      if exact { system.timeDerivative = { t, _, out in out[0] = -lambda * cos(t) - sin(t) } }
+      return system
+    }
+    let tolerances = Tolerances(relative: 1e-6, absolute: 1e-9)
+    for exact in [true, false] {
+      let lanes = EnsembleSystem(lanesOf: lambdas.map { system($0, exact: exact) })
+      #expect((lanes.timeDerivative != nil) == exact)
+      let integrator = EnsembleRosenbrock(system: lanes, options: EnsembleOptions(tolerances: tolerances))
+      let result = integrator.solve(from: 0, y0: Array(repeating: [0.0], count: 4), to: Array(repeating: 10, count: 4))
+      #expect(result.returnCodes == Array(repeating: .success, count: 4))
+      for lane in 0..<4 {
+        #expect(abs(result.finalStates[lane][0] - sin(10)) <= 1e-5, "λ = \(lambdas[lane]), exact ∂f/∂t: \(exact)")
+        let counters = result.laneStatistics[lane]
+        let stages = RosenbrockTableau.rodas5P.stages
+        #expect(counters.rhsEvaluations == counters.steps * stages + 1 + (exact ? 0 : counters.steps),
+                "λ = \(lambdas[lane]), exact ∂f/∂t: \(exact): \(counters.rhsEvaluations) RHS, \(counters.steps) attempts")
+      }
+    }
   }
 
   @Test("every lane agrees with its scalar Rodas5P solve within a few × tolerance", arguments: [1e-4, 1e-6, 1e-8])
