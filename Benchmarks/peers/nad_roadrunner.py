@@ -153,9 +153,11 @@ def _apply(rr, symbol, changes):
             rr.setValue(symbol[s], 0.0)
 
 
-def _run_row(i):
+def prepare_row(i):
+    """Sets row i up in the worker's model (constants, tolerances, starting state, zero infusion
+    inputs, the changes due at t = 0) and returns its dose changes."""
     w = _w
-    rr, symbol, grid = w["rr"], w["symbol"], w["grid"]
+    rr, symbol = w["rr"], w["symbol"]
     for name, v in zip(w["cnames"], w["constants"][i]):
         rr.setValue(name, float(v))
     # absolute tolerance per state in amounts: atol * V for concentration species
@@ -167,6 +169,13 @@ def _run_row(i):
         rr.setValue(p, 0.0)
     changes = w["doses"].get(w["keys"][i], [])
     _apply(rr, symbol, [c for c in changes if c[0] == 0])
+    return changes
+
+
+def _run_row(i):
+    w = _w
+    rr, symbol, grid = w["rr"], w["symbol"], w["grid"]
+    changes = prepare_row(i)
     out = np.full(len(grid), np.nan)
     if grid and grid[0] == 0:
         out[0] = rr.getValue(w["observable"])

@@ -33,16 +33,7 @@ def cvode_steps(i):
     """Accepted CVODE steps of row i (the driver's state must be initialised)."""
     w = rrdriver._w
     rr, symbol = w["rr"], w["symbol"]
-    for name, v in zip(w["cnames"], w["constants"][i]):
-        rr.setValue(name, float(v))
-    atol = [w["atol"] * (1.0 if w["info"][s][1] else rr.getValue(w["info"][s][0])) for s in w["state_ids"]]
-    w["integ"].setValue("absolute_tolerance", atol)
-    for s, v in zip(w["snames"], w["baseline"][i]):
-        rr.setValue(symbol[s], float(v))
-    for p in w["inputs"]:
-        rr.setValue(p, 0.0)
-    changes = w["doses"].get(w["keys"][i], [])
-    rrdriver._apply(rr, symbol, [c for c in changes if c[0] == 0])
+    changes = rrdriver.prepare_row(i)
     steps = 0
     for a, b, _, at_end in rrdriver.segments(changes, w["until"], w["grid"]):
         res = np.asarray(rr.simulate(a, b))
