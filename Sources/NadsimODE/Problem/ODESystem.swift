@@ -38,7 +38,8 @@ public struct ODESystem {
     self.isAutonomous = isAutonomous
   }
 
-  /// The same system without its analytic Jacobian (forces finite differences).
+  /// The same system without its analytic Jacobian (forces finite differences for ∂f/∂y; an exact
+  /// ∂f/∂t stays).
   public var withoutJacobian: ODESystem {
     var system = ODESystem(dimension: dimension, jacobianStructure: jacobianStructure,
                            isAutonomous: isAutonomous, rhs: rhs, jacobian: nil)
