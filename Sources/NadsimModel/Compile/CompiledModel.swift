@@ -141,14 +141,12 @@ public final class CompiledModel {
     var system = ODESystem(
       dimension: n, jacobianStructure: jacobianStructure, isAutonomous: isAutonomous,
       rhs: { t, y, dy in
-        inputs[0] = t
-        (inputs + 1).update(from: y, count: n)
+        Self.load(t, y, into: inputs, count: n)
         rhs.evaluate(inputs: inputs, outputs: dy)
       },
       jacobian: { t, y, J in
         _ = keeper
-        inputs[0] = t
-        (inputs + 1).update(from: y, count: n)
+        Self.load(t, y, into: inputs, count: n)
         jacobian.evaluate(inputs: inputs, outputs: values)
         if positions.isEmpty {
           for (k, entry) in entries.enumerated() { J[entry.row, entry.column] = values[k] }
@@ -160,8 +158,7 @@ public final class CompiledModel {
       })
     if let timeDerivative {
       system.timeDerivative = { t, y, out in
-        inputs[0] = t
-        (inputs + 1).update(from: y, count: n)
+        Self.load(t, y, into: inputs, count: n)
         timeDerivative.evaluate(inputs: inputs, outputs: out)
       }
     }
@@ -171,9 +168,16 @@ public final class CompiledModel {
   /// Evaluates the observables at (t, y) with the scenario's `inputs` (t and species overwritten).
   public func observe(t: Double, y: UnsafePointer<Double>, inputs: UnsafeMutablePointer<Double>,
                       into out: UnsafeMutablePointer<Double>) {
-    inputs[0] = t
-    (inputs + 1).update(from: y, count: stateCount)
+    Self.load(t, y, into: inputs, count: stateCount)
     observables.evaluate(inputs: inputs, outputs: out)
+  }
+
+  /// Writes t and the n species values into the head of an evaluator's inputs (the layout above),
+  /// for one scenario (`Double`) or four lanes (`SIMD4<Double>`, ``ModelEnsemble``).
+  @inline(__always)
+  static func load<Value>(_ t: Value, _ y: UnsafePointer<Value>, into inputs: UnsafeMutablePointer<Value>, count n: Int) {
+    inputs[0] = t
+    (inputs + 1).update(from: y, count: n)
   }
 
   /// Owns a buffer for as long as a closure that uses it is alive.

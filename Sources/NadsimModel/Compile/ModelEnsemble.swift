@@ -40,15 +40,13 @@ public final class ModelEnsemble {
     var system = EnsembleSystem(
       dimension: n, isAutonomous: compiled.isAutonomous, jacobianStructure: structure,
       rhs: { t, y, dy in
-        inputs[0] = t
-        for i in 0..<n { inputs[1 + i] = y[i] }
+        CompiledModel.load(t, y, into: inputs, count: n)
         rhs.evaluate(lanes: lanes, inputs: rawInputs,
                      outputs: UnsafeMutableRawPointer(dy).assumingMemoryBound(to: Double.self))
       },
       jacobian: { t, y, J in
         _ = storage
-        inputs[0] = t
-        for i in 0..<n { inputs[1 + i] = y[i] }
+        CompiledModel.load(t, y, into: inputs, count: n)
         jacobian.evaluate(lanes: lanes, inputs: rawInputs, outputs: rawValues)
         positions.withUnsafeBufferPointer { positions in
           for k in 0..<positions.count { J[positions[k]] = values[k] }
@@ -57,8 +55,7 @@ public final class ModelEnsemble {
     if let timeDerivative = compiled.timeDerivative {
       system.timeDerivative = { t, y, out in
         _ = storage
-        inputs[0] = t
-        for i in 0..<n { inputs[1 + i] = y[i] }
+        CompiledModel.load(t, y, into: inputs, count: n)
         timeDerivative.evaluate(lanes: lanes, inputs: rawInputs,
                                 outputs: UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self))
       }

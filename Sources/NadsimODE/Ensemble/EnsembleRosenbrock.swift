@@ -280,9 +280,7 @@ public final class EnsembleRosenbrock {
         system.rhs(times.addingProduct(Lanes(repeating: c[i]), steps), argument, ki)
       }
       terms.removeAll()
-      if i > 0 {
-        for j in 0..<i { terms.append(Lanes(repeating: C[i * s + j]) * inverseStep, k + j * n) }
-      }
+      for j in 0..<i { terms.append(Lanes(repeating: C[i * s + j]) * inverseStep, k + j * n) }
       if !autonomous && d[i] != 0 { terms.append(Lanes(repeating: d[i]) * steps, fT) }
       if terms.count > 0 { terms.evaluate(base: ki, into: ki, count: n) }
       lu.solve(ki)
@@ -294,17 +292,18 @@ public final class EnsembleRosenbrock {
   private func evaluateJacobian(times: Lanes, steps: Lanes) {
     system.evaluateJacobian(t: times, y: y, f0: f0, atol: atol, into: lu.jacobian, count: lu.jacobianCount,
                             scratch: scratch, work: argument)
-    if let timeDerivative = system.timeDerivative, !system.isAutonomous {
+    guard !system.isAutonomous else { return }
+    if let timeDerivative = system.timeDerivative {
       timeDerivative(times, y, fT)
-    } else if !system.isAutonomous {
-      var dt = Lanes.zero
-      for l in 0..<EnsembleSystem.lanes {
-        dt[l] = Double.ulpOfOne.squareRoot() * max(abs(times[l]), 1e-3 * steps[l], 1e-8)
-      }
-      system.rhs(times + dt, y, fT)
-      let inverse = 1 / dt
-      for i in 0..<n { fT[i] = (fT[i] - f0[i]) * inverse }
+      return
     }
+    var dt = Lanes.zero
+    for l in 0..<EnsembleSystem.lanes {
+      dt[l] = Double.ulpOfOne.squareRoot() * max(abs(times[l]), 1e-3 * steps[l], 1e-8)
+    }
+    system.rhs(times + dt, y, fT)
+    let inverse = 1 / dt
+    for i in 0..<n { fT[i] = (fT[i] - f0[i]) * inverse }
   }
 
   /// Kᵣ = Σⱼ denseᵣⱼ kⱼ for every lane (the Rosenbrock dense output's combinations).

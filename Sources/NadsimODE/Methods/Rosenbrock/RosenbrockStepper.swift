@@ -116,14 +116,16 @@ public final class RosenbrockStepper: Stepper {
     }
     if !jacobianCurrent {
       jacobian.evaluate(t: t, y: y, f0: f0, atol: norm.atol)
-      if let timeDerivative = system.timeDerivative, !system.isAutonomous {
-        timeDerivative(t, y, fT)
-      } else if !system.isAutonomous {
-        // ∂f/∂t by a forward difference.
-        let dt = Double.ulpOfOne.squareRoot() * max(abs(t), 1e-3 * step, 1e-8)
-        system.rhs(t + dt, y, fT)
-        rhsCalls += 1
-        for i in 0..<n { fT[i] = (fT[i] - f0[i]) / dt }
+      if !system.isAutonomous {
+        if let timeDerivative = system.timeDerivative {
+          timeDerivative(t, y, fT)
+        } else {
+          // ∂f/∂t by a forward difference.
+          let dt = Double.ulpOfOne.squareRoot() * max(abs(t), 1e-3 * step, 1e-8)
+          system.rhs(t + dt, y, fT)
+          rhsCalls += 1
+          for i in 0..<n { fT[i] = (fT[i] - f0[i]) / dt }
+        }
       }
       jacobianCurrent = true
     }
