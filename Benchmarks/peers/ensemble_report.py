@@ -97,7 +97,7 @@ def main():
 
     rows.sort(key=lambda r: (not is_nadsim(r), r["tool"], r["method"], r["cores"]))
 
-    with open(a.out_csv, "w", newline="") as f:
+    with open(a.out_csv + ".tmp", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for r in rows:
@@ -158,8 +158,11 @@ def main():
            "is at least the peer's; the line shows the peer with the smallest ratio.", ""]
     md += verdict_lines or ["- no verdict: no peer rows"]
     md.append("")
-    with open(a.out_md, "w") as f:
+    with open(a.out_md + ".tmp", "w") as f:
         f.write("\n".join(md))
+    # Both results appear together, each whole, and only once the report is complete.
+    os.replace(a.out_csv + ".tmp", a.out_csv)
+    os.replace(a.out_md + ".tmp", a.out_md)
     print("\n".join(md))
 
 if __name__ == "__main__":

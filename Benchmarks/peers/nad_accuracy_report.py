@@ -15,11 +15,15 @@ import numpy as np
 from nad_roadrunner_report import nadsim_trajectories, roadrunner_trajectories, compare
 
 
-def errors(reference, other):
-    """Relative errors of `other` against `reference` on the reference's keys that `other` has."""
-    keys = [k for k in reference if k in other]
-    rel, worst, bad = compare({k: reference[k] for k in keys}, other)
-    return rel, worst, bad, len(keys)
+def errors(reference, other, only_scenarios_of_other=False):
+    """(relative errors of `other` against `reference`, worst, values missing or not finite, values
+    compared). Over every reference value, a value missing in `other` counted as missing; or, with
+    `only_scenarios_of_other`, over the scenarios `other` has (a check run on the first rows)."""
+    if only_scenarios_of_other:
+        scenarios = {k[:2] for k in other}
+        reference = {k: v for k, v in reference.items() if k[:2] in scenarios}
+    rel, worst, bad = compare(reference, other)  # counts missing, extra and non-finite values
+    return rel, worst, bad, len(reference)
 
 
 def fmt(x):
@@ -45,7 +49,7 @@ def main():
     reference = nadsim_trajectories(os.path.join(run, "reference", "trajectories.csv"))
     scenarios = len({k[:2] for k in reference})
     check = roadrunner_trajectories(os.path.join(run, "rr-reference.csv"))
-    check_rel, check_worst, check_bad, check_n = errors(reference, check)
+    check_rel, check_worst, check_bad, check_n = errors(reference, check, only_scenarios_of_other=True)
 
     rows = []
     for item in a.settings.split():
@@ -130,8 +134,10 @@ def main():
                      "nadsim at the benchmark's tolerances on both measures.")
         L.append("")
     L += [f"Machine: {a.machine}. Versions: {a.nadsim}. Ratios are within this run; the machine is shared."]
-    with open(a.out, "w") as f:
+    tmp = a.out + ".tmp"
+    with open(tmp, "w") as f:
         f.write("\n".join(L) + "\n")
+    os.replace(tmp, a.out)
 
 
 if __name__ == "__main__":
