@@ -64,22 +64,12 @@ SAMPLES=$(( (SCENARIOS + 3) / 6 ))
 log() { echo "[compare-nad-accuracy] $*" >&2; }
 scale() { awk -v a="$1" -v k="$2" 'BEGIN { printf "%.3g", a * k }'; }
 
-cd "$ROOT"
-scripts/setup >/dev/null
-log "swift build -c release --product nadsim"
-swift build -c release --product nadsim >&2
-NADSIM="$ROOT/.build/release/nadsim"
-PY="$("$PEERS/python-venv.sh" "import numpy, roadrunner" numpy libroadrunner | tail -n 1)"
-
+source "$PEERS/nad-showcase.sh"
+nad_build
 rm -rf "$RUN"
 mkdir -p "$RUN"
-design=(--model "$MODEL" --fixed route=oral --axis substance=NMN,NR,Nam --axis "schedule=once daily,twice daily"
-        --axis daily_dose=0mg..2000mg --axis age=25..85 --design latin_hypercube --seed 1 --samples "$SAMPLES"
-        --until "${UNTIL_H}h" --every "${EVERY_H}h")
-
-log "nadsim export sbml / export scenarios ($((6 * SAMPLES)) scenarios)"
-"$NADSIM" export sbml --model "$MODEL" --out "$RUN/nad-human.xml"
-"$NADSIM" export scenarios "${design[@]}" --rtol "$RTOL" --atol "$ATOL" --out "$RUN/inputs"
+nad_design "$SAMPLES"
+nad_export "$RUN" --rtol "$RTOL" --atol "$ATOL"
 rr() {  # rr NAME RTOL ATOL REPEATS [--limit N]
     local name=$1 rtol=$2 atol=$3 repeats=$4; shift 4
     "$PY" "$PEERS/nad_roadrunner.py" --sbml "$RUN/nad-human.xml" --scenarios "$RUN/inputs/scenarios.csv" \

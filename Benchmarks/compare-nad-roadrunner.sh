@@ -56,23 +56,13 @@ done
 SAMPLES=$(( (SCENARIOS + 3) / 6 ))
 log() { echo "[compare-nad-roadrunner] $*" >&2; }
 
-cd "$ROOT"
-scripts/setup >/dev/null
-log "swift build -c release --product nadsim"
-swift build -c release --product nadsim >&2
-NADSIM="$ROOT/.build/release/nadsim"
-PY="$("$PEERS/python-venv.sh" "import numpy, roadrunner" numpy libroadrunner | tail -n 1)"
-
+source "$PEERS/nad-showcase.sh"
+nad_build
 rm -rf "$RUN"
 mkdir -p "$RUN"
-design=(--model "$MODEL" --fixed route=oral --axis substance=NMN,NR,Nam --axis "schedule=once daily,twice daily"
-        --axis daily_dose=0mg..2000mg --axis age=25..85 --design latin_hypercube --seed 1 --samples "$SAMPLES"
-        --until "${UNTIL_H}h" --every "${EVERY_H}h" --rtol "$RTOL" --atol "$ATOL")
-
-# Inputs for libRoadRunner (not timed): the SBML and every row's constants, starting state and doses.
-log "nadsim export sbml / export scenarios ($((6 * SAMPLES)) scenarios)"
-"$NADSIM" export sbml --model "$MODEL" --out "$RUN/nad-human.xml"
-"$NADSIM" export scenarios "${design[@]}" --out "$RUN/inputs"
+nad_design "$SAMPLES"
+design+=(--rtol "$RTOL" --atol "$ATOL")
+nad_export "$RUN"
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=',' read -r -a core_list <<<"$CORES"

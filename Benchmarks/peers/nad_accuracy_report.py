@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from nad_roadrunner_report import nadsim_trajectories, roadrunner_trajectories, compare
+from nad_roadrunner_report import nadsim_trajectories, roadrunner_trajectories, compare, write_whole
 
 
 def errors(reference, other, only_scenarios_of_other=False):
@@ -24,6 +24,15 @@ def errors(reference, other, only_scenarios_of_other=False):
         reference = {k: v for k, v in reference.items() if k[:2] in scenarios}
     rel, worst, bad = compare(reference, other)  # counts missing, extra and non-finite values
     return rel, worst, bad, len(reference)
+
+
+def fastest_as_accurate(rows, tool, target):
+    """The fastest complete row of `tool` whose largest error and 99th percentile are both at most
+    those of the row `target`, or None."""
+    largest, p99 = target["rel"].max(), float(np.percentile(target["rel"], 99))
+    matched = [r for r in rows if r["tool"] == tool and r["bad"] == 0
+               and r["rel"].max() <= largest and float(np.percentile(r["rel"], 99)) <= p99]
+    return max(matched, key=lambda r: r["rate"]) if matched else None
 
 
 def fmt(x):
@@ -106,38 +115,28 @@ def main():
               f"**{ns1['rate'] / rr1['rate']:.2f}x**. Largest error: nadsim {fmt(ns1['rel'].max())}, libRoadRunner "
               f"{fmt(rr1['rel'].max())}; 99th percentile {fmt(float(np.percentile(ns1['rel'], 99)))} against "
               f"{fmt(float(np.percentile(rr1['rel'], 99)))}."]
-        target_max, target_p99 = rr1["rel"].max(), float(np.percentile(rr1["rel"], 99))
-        matched = [r for r in rows if r["tool"] == "nadsim" and r["bad"] == 0
-                   and r["rel"].max() <= target_max and float(np.percentile(r["rel"], 99)) <= target_p99]
-        if matched:
-            best = max(matched, key=lambda r: r["rate"])
+        best = fastest_as_accurate(rows, "nadsim", rr1)
+        if best:
             L.append(f"- **Matched accuracy** (the fastest nadsim setting whose largest error and 99th percentile are "
                      f"both at most libRoadRunner's at the benchmark's tolerances): nadsim at rtol {best['rtol']:.3g}, "
                      f"atol {best['atol']:.3g}, {best['rate']:.1f} scenarios/s, **{best['rate'] / rr1['rate']:.2f}x** "
-                     f"libRoadRunner (largest error {fmt(best['rel'].max())} against {fmt(target_max)}).")
+                     f"libRoadRunner (largest error {fmt(best['rel'].max())} against {fmt(rr1['rel'].max())}).")
         else:
             L.append("- **Matched accuracy**: no nadsim setting here is as accurate as libRoadRunner at the "
                      "benchmark's tolerances on both measures.")
-        # The same question the other way round: libRoadRunner as accurate as nadsim.
-        target_max, target_p99 = ns1["rel"].max(), float(np.percentile(ns1["rel"], 99))
-        matched = [r for r in rows if r["tool"] == "rr" and r["bad"] == 0
-                   and r["rel"].max() <= target_max and float(np.percentile(r["rel"], 99)) <= target_p99]
-        if matched:
-            best = max(matched, key=lambda r: r["rate"])
+        best = fastest_as_accurate(rows, "rr", ns1)
+        if best:
             L.append(f"- **Matched accuracy, the other way round** (the fastest libRoadRunner setting whose largest "
                      f"error and 99th percentile are both at most nadsim's at the benchmark's tolerances): "
                      f"libRoadRunner at rtol {best['rtol']:.3g}, atol {best['atol']:.3g}, {best['rate']:.1f} "
                      f"scenarios/s; nadsim at the benchmark's tolerances is **{ns1['rate'] / best['rate']:.2f}x** that "
-                     f"(largest error {fmt(best['rel'].max())} against {fmt(target_max)}).")
+                     f"(largest error {fmt(best['rel'].max())} against {fmt(ns1['rel'].max())}).")
         else:
             L.append("- **Matched accuracy, the other way round**: no libRoadRunner setting here is as accurate as "
                      "nadsim at the benchmark's tolerances on both measures.")
         L.append("")
     L += [f"Machine: {a.machine}. Versions: {a.nadsim}. Ratios are within this run; the machine is shared."]
-    tmp = a.out + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(L) + "\n")
-    os.replace(tmp, a.out)
+    write_whole(a.out, "\n".join(L) + "\n")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,16 @@ def roadrunner_trajectories(path):
     return out
 
 
+def write_whole(path, text):
+    """Writes `text` to `path` through a temporary file, so that the file is either the old one or
+    the whole new one."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def compare(ns, rr):
     """(relative differences array, worst (rel, key, nadsim, roadrunner), keys missing or not finite)."""
     rel = []
@@ -171,11 +181,7 @@ def main():
     L.append("")
     L.append(f"Machine: {a.machine}. Versions: {a.nadsim}; libRoadRunner {rr_version} (PyPI); {a.python}. "
              "The machine is shared: compare ratios within this table, not absolute numbers across runs.")
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-    tmp = a.out + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(L) + "\n")
-    os.replace(tmp, a.out)
+    write_whole(a.out, "\n".join(L) + "\n")
 
 
 if __name__ == "__main__":
