@@ -18,17 +18,13 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 PEERS="$BENCH/peers"
+source "$PEERS/nad-showcase.sh"   # MODEL, UNTIL_H, EVERY_H, RTOL, ATOL; nad_build, nad_design, nad_export
 RUN="$BENCH/.build-peers/nad-accuracy"
 OUT="$BENCH/results/nad-accuracy.md"
 
 SCENARIOS=360
 CHECK_ROWS=60
 REPEATS=3
-MODEL="Models/nad-human.yaml"
-UNTIL_H=672
-EVERY_H=6
-RTOL=1e-6
-ATOL=1e-9
 NADSIM_FACTORS="1 2 3 5 10"
 RR_FACTORS="1 0.3"
 REF_RTOL=1e-11
@@ -64,7 +60,6 @@ SAMPLES=$(( (SCENARIOS + 3) / 6 ))
 log() { echo "[compare-nad-accuracy] $*" >&2; }
 scale() { awk -v a="$1" -v k="$2" 'BEGIN { printf "%.3g", a * k }'; }
 
-source "$PEERS/nad-showcase.sh"
 nad_build
 rm -rf "$RUN"
 mkdir -p "$RUN"

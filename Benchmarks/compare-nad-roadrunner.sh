@@ -16,17 +16,13 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 PEERS="$BENCH/peers"
+source "$PEERS/nad-showcase.sh"   # MODEL, UNTIL_H, EVERY_H, RTOL, ATOL; nad_build, nad_design, nad_export
 RUN="$BENCH/.build-peers/nad-run"
 OUT="$BENCH/results/nad-roadrunner.md"
 
 SCENARIOS=10000
 CORES="1,2"
 REPEATS=1
-MODEL="Models/nad-human.yaml"
-UNTIL_H=672     # 28 d; the model's time unit is h
-EVERY_H=6
-RTOL=1e-6
-ATOL=1e-9
 
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
@@ -56,7 +52,6 @@ done
 SAMPLES=$(( (SCENARIOS + 3) / 6 ))
 log() { echo "[compare-nad-roadrunner] $*" >&2; }
 
-source "$PEERS/nad-showcase.sh"
 nad_build
 rm -rf "$RUN"
 mkdir -p "$RUN"

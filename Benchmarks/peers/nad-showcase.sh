@@ -1,5 +1,13 @@
-# Sourced by compare-nad-roadrunner.sh and compare-nad-accuracy.sh: their common set-up for the
-# human NAD+ model's showcase 1. Expects ROOT, PEERS, MODEL, UNTIL_H, EVERY_H and a `log` function.
+# Sourced by compare-nad-roadrunner.sh and compare-nad-accuracy.sh: the human NAD+ model's
+# showcase 1 as both compare it, and their common set-up. Expects ROOT and PEERS; the functions
+# also a `log` function.
+
+MODEL="Models/nad-human.yaml"
+UNTIL_H=672     # 28 d; the model's time unit is h
+EVERY_H=6
+# The benchmark's tolerances, matched in both tools (atol in nadsim's working units).
+RTOL=1e-6
+ATOL=1e-9
 
 # Builds nadsim (release) and the peers' Python venv with libRoadRunner; sets NADSIM and PY.
 nad_build() {
