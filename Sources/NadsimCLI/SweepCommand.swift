@@ -80,7 +80,9 @@ struct SweepCommand: ParsableCommand {
       design: .init(kind: plan.design.kind.rawValue, samples: plan.design.kind == .grid ? nil : plan.design.samples,
                     seed: plan.design.kind == .grid ? nil : plan.design.seed),
       population: plan.population.map { .init(size: $0.size, seed: $0.seed, varied: $0.varied.map(\.name)) },
-      solver: .init(method: plan.methodName, rtol: prepared.rtol, atol: prepared.atol),
+      solver: .init(method: plan.methodName, rtol: prepared.rtol, atol: prepared.atol,
+                    heldAtZero: plan.usesEnsemble && !plan.heldSpecies.isEmpty
+                      ? plan.heldSpecies.held.map { loaded.species[$0].name } : nil),
       durationHours: template.durationHours, gridHours: template.everyHours,
       axes: plan.manifestAxes,
       observables: plan.observables.map { .init(name: loaded.observables[$0].name, unit: loaded.observables[$0].unit.description,

@@ -19,8 +19,9 @@ enum SweepFixture {
 
   static func plan(axes: [String], fixed: [String] = ["route=oral", "substance=drug", "schedule=once"], design: ScenarioDesign.Kind = .grid,
                    samples: Int = 0, seed: UInt64 = 1, population: Int? = nil, every: Double = 0.25, until: Double = 24,
-                   trajectories: Bool = false, shard: (Int, Int)? = nil, method: Method = .bdf) throws -> SweepPlan {
-    let model = try model()
+                   trajectories: Bool = false, shard: (Int, Int)? = nil, method: Method = .bdf,
+                   modelPath: String = modelPath) throws -> SweepPlan {
+    let model = try ModelLoader.load(path: modelPath)
     var definition = SweepDefinition()
     definition.axes = try axes.map { try SweepDefinition.entry(flagValue: $0, flag: "--axis") }
     definition.fixed = fixed.map {

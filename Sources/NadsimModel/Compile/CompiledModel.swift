@@ -53,50 +53,87 @@ public final class CompiledModel {
     let n = model.species.count
     stateCount = n
     constantCount = model.constantNames.count
+    let state = try Self.stateEvaluators(model, integrated: Array(0..<n), preferNative: preferNative)
+    rhs = state.rhs
+    jacobian = state.jacobian
+    timeDerivative = state.timeDerivative
+    jacobianEntries = state.jacobianEntries
+    let entries = jacobianEntries.map { ($0.row, $0.column) }
     var slots: [String: Int] = ["t": 0]
     for (i, s) in model.species.enumerated() { slots[s.name] = 1 + i }
     for (k, name) in model.constantNames.enumerated() { slots[name] = 1 + n + k }
-    let infusionBase = 1 + n + model.constantNames.count
-    let lookup: (String) -> Int? = { slots[$0] }
+    observables = try Evaluator(inputCount: 1 + n + constantCount + n, outputs: model.observables.map { ($0.name, $0.expression) },
+                                symbols: { slots[$0] }, preferNative: preferNative)
+    isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
 
-    let infused = model.rightHandSides.enumerated().map { i, f in
-      (name: "d_\(model.species[i].name)",
-       expression: Expression.binary(.add, f, .symbol("__infusion_\(i)")))
-    }
+    jacobianPattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
+    jacobianStructure = CompiledModel.structure(pattern: jacobianPattern, entries: entries, layout: jacobianLayout)
+  }
+
+  /// The right-hand side, exact Jacobian and ∂f/∂t of the species `integrated` (model indices,
+  /// in state order), over the usual input layout with the species slots reordered: integrated
+  /// species k at slot 1 + k, then the others (which the caller keeps at zero), then the constants
+  /// and the infusion inputs of all species as in the full layout. With every species integrated
+  /// this is the model's own layout; with the live species of ``HeldSpecies`` it is what
+  /// ``ModelEnsemble`` integrates. The expressions are compiled as they are, so a live species'
+  /// derivative is bit for bit the full model's with the held species at zero.
+  struct StateEvaluators {
+    let rhs: Evaluator
+    let jacobian: Evaluator
+    let timeDerivative: Evaluator?
+    /// Structurally non-zero entries (row, column) among the integrated species, in output order.
+    let jacobianEntries: [(row: Int, column: Int)]
+  }
+
+  static func stateEvaluators(_ model: Model, integrated: [Int], preferNative: Bool) throws -> StateEvaluators {
+    let n = model.species.count, m = model.constantNames.count
+    let inputCount = 1 + n + m + n
+    var slots: [String: Int] = ["t": 0]
+    let isIntegrated = Set(integrated)
+    let order = integrated + model.species.indices.filter { !isIntegrated.contains($0) }
+    for (slot, i) in order.enumerated() { slots[model.species[i].name] = 1 + slot }
+    for (k, name) in model.constantNames.enumerated() { slots[name] = 1 + n + k }
+    let infusionBase = 1 + n + m
+    let lookup: (String) -> Int? = { slots[$0] }
     let rhsLookup: (String) -> Int? = { name in
       if name.hasPrefix("__infusion_"), let i = Int(name.dropFirst("__infusion_".count)) { return infusionBase + i }
       return slots[name]
     }
-    rhs = try Evaluator(inputCount: 1 + n + constantCount + n, outputs: infused, symbols: rhsLookup,
-                        preferNative: preferNative)
+    let rhs = try Evaluator(
+      inputCount: inputCount,
+      outputs: integrated.map { i in
+        (name: "d_\(model.species[i].name)",
+         expression: Expression.binary(.add, model.rightHandSides[i], .symbol("__infusion_\(i)")))
+      },
+      symbols: rhsLookup, preferNative: preferNative)
 
-    var entries: [(Int, Int)] = []
+    var entries: [(row: Int, column: Int)] = []
     var derivatives: [(name: String, expression: Expression)] = []
-    for (i, f) in model.rightHandSides.enumerated() {
+    for (row, i) in integrated.enumerated() {
+      let f = model.rightHandSides[i]
       let used = f.symbols
-      for (j, s) in model.species.enumerated() where used.contains(s.name) {
-        let d = f.derivative(withRespectTo: s.name)
+      for (column, j) in integrated.enumerated() where used.contains(model.species[j].name) {
+        let d = f.derivative(withRespectTo: model.species[j].name)
         if let value = d.numberValue, value == 0 { continue }
-        entries.append((i, j))
+        entries.append((row, column))
         derivatives.append((name: "J_\(i)_\(j)", expression: d))
       }
     }
-    jacobianEntries = entries
-    jacobian = try Evaluator(inputCount: 1 + n + constantCount + n, outputs: derivatives, symbols: lookup,
-                             preferNative: preferNative)
-    observables = try Evaluator(inputCount: 1 + n + constantCount + n,
-                                outputs: model.observables.map { ($0.name, $0.expression) }, symbols: lookup,
-                                preferNative: preferNative)
-    isAutonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
-    timeDerivative = isAutonomous ? nil : try Evaluator(
-      inputCount: 1 + n + constantCount + n,
-      outputs: model.rightHandSides.enumerated().map { i, f in
-        (name: "dt_\(model.species[i].name)", expression: f.derivative(withRespectTo: "t"))
+    let jacobian = try Evaluator(inputCount: inputCount, outputs: derivatives, symbols: lookup, preferNative: preferNative)
+    let autonomous = !model.rightHandSides.contains { $0.symbols.contains("t") }
+    let timeDerivative = autonomous ? nil : try Evaluator(
+      inputCount: inputCount,
+      outputs: integrated.map { i in
+        (name: "dt_\(model.species[i].name)", expression: model.rightHandSides[i].derivative(withRespectTo: "t"))
       },
       symbols: lookup, preferNative: preferNative)
+    return StateEvaluators(rhs: rhs, jacobian: jacobian, timeDerivative: timeDerivative, jacobianEntries: entries)
+  }
 
-    jacobianPattern = SparsityPattern(dimension: n, entries: entries.map { (row: $0.0, column: $0.1) })
-    jacobianStructure = CompiledModel.structure(pattern: jacobianPattern, entries: entries, layout: jacobianLayout)
+  /// ``StateEvaluators`` of the live species of `held` (see ``HeldSpecies``), native when this
+  /// model's evaluators are.
+  func liveEvaluators(_ held: HeldSpecies) throws -> StateEvaluators {
+    try Self.stateEvaluators(model, integrated: held.live, preferNative: isNative)
   }
 
   /// The Jacobian structure for `layout` (see ``JacobianLayout``).

@@ -8,33 +8,51 @@ import NadsimODE
 /// reshuffling and the outputs land directly in its lane-interleaved storage).
 ///
 /// The Jacobian is sparse on its pattern (with compiled lane LU kernels) when the model is native
-/// or the compiled model chose the sparse LU, dense otherwise (see ``lanePattern(_:native:)``).
+/// or the compiled model chose the sparse LU, dense otherwise (see ``lanePattern(_:native:dimension:entries:)``).
 /// Give each lane its scenario with ``setConstants(_:lane:)`` (and ``infusionRates(lane:)`` for
 /// doses) before it runs; the system and an integrator built on it can be reused for any number of
 /// scenarios. Not thread-safe: one per thread.
 public final class ModelEnsemble {
   public let compiled: CompiledModel
   public let system: EnsembleSystem
+  /// The species the lanes integrate (model indices, in state order) and those they hold at zero.
+  public let species: HeldSpecies
   private let storage: Storage
 
-  public init(_ compiled: CompiledModel) {
+  /// - Parameter held: species to leave out of the state and read as zero (``HeldSpecies``); the
+  ///   system's dimension is then the number of live species. Default: none.
+  public init(_ compiled: CompiledModel, holding held: HeldSpecies? = nil) {
     self.compiled = compiled
-    let n = compiled.stateCount
+    let held = held ?? HeldSpecies(none: compiled.stateCount)
+    species = held
+    let n = held.live.count
     let storage = Storage(inputs: compiled.inputCount, jacobianEntries: compiled.jacobianEntries.count)
     self.storage = storage
     let inputs = storage.inputs, values = storage.values
     let rawInputs = UnsafeRawPointer(inputs).assumingMemoryBound(to: Double.self)
     let rawValues = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Double.self)
-    let rhs = compiled.rhs, jacobian = compiled.jacobian
+    let rhs: Evaluator, jacobian: Evaluator, timeDerivative: Evaluator?
+    let entries: [(row: Int, column: Int)]
+    if held.isEmpty {
+      (rhs, jacobian, timeDerivative, entries) = (compiled.rhs, compiled.jacobian, compiled.timeDerivative,
+                                                   compiled.jacobianEntries)
+    } else {
+      let live: CompiledModel.StateEvaluators
+      do { live = try compiled.liveEvaluators(held) } catch {
+        // The same expressions over the same names compiled for the full model.
+        preconditionFailure("live-species evaluators of a compiled model: \(error)")
+      }
+      (rhs, jacobian, timeDerivative, entries) = (live.rhs, live.jacobian, live.timeDerivative, live.jacobianEntries)
+    }
     let structure: MatrixStructure
     let positions: [Int]
     let native = compiled.rhs.isNative
-    if let pattern = Self.lanePattern(compiled, native: native) {
+    if let pattern = Self.lanePattern(compiled, native: native, dimension: n, entries: entries) {
       structure = .sparse(pattern)
-      positions = compiled.jacobianEntries.map { pattern.position($0.row, $0.column)! }
+      positions = entries.map { pattern.position($0.row, $0.column)! }
     } else {
       structure = .dense
-      positions = compiled.jacobianEntries.map { $0.row + $0.column * n }
+      positions = entries.map { $0.row + $0.column * n }
     }
     let lanes = EnsembleSystem.lanes
     var system = EnsembleSystem(
@@ -52,7 +70,7 @@ public final class ModelEnsemble {
           for k in 0..<positions.count { J[positions[k]] = values[k] }
         }
       })
-    if let timeDerivative = compiled.timeDerivative {
+    if let timeDerivative {
       system.timeDerivative = { t, y, out in
         _ = storage
         CompiledModel.load(t, y, into: inputs, count: n)
@@ -67,14 +85,16 @@ public final class ModelEnsemble {
     self.system = system
   }
 
-  /// The sparsity pattern the lanes factorise on, or nil for the dense lane LU. A native model
-  /// always gets its Jacobian's pattern, whatever layout the scalar solver uses (dense for small
-  /// models): the compiled kernels for the pattern beat the dense lane loops even at n = 8 (HIRES
-  /// in Rodas5P lanes: 1.37× the solves per second, measured one after the other on this
-  /// machine). An interpreted model keeps the compiled model's layout.
-  static func lanePattern(_ compiled: CompiledModel, native: Bool) -> SparsityPattern? {
-    if case .sparse(let pattern) = compiled.jacobianStructure { return pattern }
-    return native ? compiled.jacobianPattern : nil
+  /// The sparsity pattern the lanes factorise on (the Jacobian `entries` of the `dimension`
+  /// integrated species), or nil for the dense lane LU. A native model always gets the pattern,
+  /// whatever layout the scalar solver uses (dense for small models): the compiled kernels for the
+  /// pattern beat the dense lane loops even at n = 8 (HIRES in Rodas5P lanes: 1.37× the solves per
+  /// second, measured one after the other on this machine). An interpreted model keeps the
+  /// compiled model's choice of sparse or dense.
+  static func lanePattern(_ compiled: CompiledModel, native: Bool, dimension: Int,
+                          entries: [(row: Int, column: Int)]) -> SparsityPattern? {
+    if case .sparse = compiled.jacobianStructure {} else if !native { return nil }
+    return SparsityPattern(dimension: dimension, entries: entries)
   }
 
   /// Gives lane `lane` the constants of one scenario (``Model/constantNames`` order, as

@@ -142,6 +142,18 @@ struct DosePlan {
     self.times = times
   }
 
+  /// The species the plan's steps add to or infuse into.
+  var targetedSpecies: Set<Int> {
+    var species = Set<Int>()
+    for step in steps {
+      switch step.action {
+      case .add(let i, _, _), .infusion(let i, _): species.insert(i)
+      case .remove: break
+      }
+    }
+    return species
+  }
+
   /// Amount each species has received from infusions by `hours` (working amount units).
   func infusedAmount(until hours: Double, speciesCount: Int) -> [Double] {
     var amounts = [Double](repeating: 0, count: speciesCount)

@@ -12,18 +12,25 @@ import NadsimODE
 /// the request's own method, and its counters are that run's. Requests without an output grid
 /// (`everyHours == nil`: every step recorded) also go to the scalar simulator.
 ///
+/// Species held at zero (``HeldSpecies``, chosen by the caller for the doses it will give) are
+/// left out of the lanes' state and read as zero. A scenario that would move one (a dose into it,
+/// or a non-zero start) is solved alone by the scalar simulator instead, so holding never changes
+/// what is solved.
+///
 /// One per thread (the compiled evaluators keep scratch registers).
 public final class EnsembleSimulator {
   public let simulator: Simulator
   let ensemble: ModelEnsemble
   let integrator: EnsembleIntegrator
 
-  /// - Parameter method: the lanes' method: `.bdf` (``EnsembleBDF``) or `.rodas5p`
-  ///   (``EnsembleRosenbrock``).
-  public init(_ compiled: CompiledModel, method: Method = .bdf, maxSteps: Int = 2_000_000) {
+  /// - Parameters:
+  ///   - method: the lanes' method: `.bdf` (``EnsembleBDF``) or `.rodas5p` (``EnsembleRosenbrock``).
+  ///   - held: species the lanes leave out (see above); default none.
+  public init(_ compiled: CompiledModel, method: Method = .bdf, maxSteps: Int = 2_000_000,
+              holding held: HeldSpecies? = nil) {
     precondition(EnsembleSimulator.methods.contains(method), "lanes run bdf or rodas5p")
     simulator = Simulator(compiled)
-    ensemble = ModelEnsemble(compiled)
+    ensemble = ModelEnsemble(compiled, holding: held)
     var options = EnsembleOptions()
     options.maxSteps = maxSteps
     integrator = method == .bdf ? EnsembleBDF(system: ensemble.system, options: options)
@@ -45,7 +52,11 @@ public final class EnsembleSimulator {
     unowned let owner: EnsembleSimulator
     let next: () -> (id: Int, request: SimulationRequest)?
     let done: (Int, Result<Trajectory, Error>) -> Void
+    /// Species in the model; the lanes' state holds `live` of them (model indices, state order).
     let n: Int
+    let live: [Int], held: [Int]
+    /// A whole model state, for doses.
+    var full: [Double]
     /// Per lane: the caller's id, request, prepared run, amounts so far, infusion rates, outputs.
     var slots: [Slot?] = Array(repeating: nil, count: EnsembleSystem.lanes)
     /// Tasks started (their ``LaneTask/id``); the caller's id travels in the slot.
@@ -66,6 +77,9 @@ public final class EnsembleSimulator {
       self.next = next
       self.done = done
       n = owner.simulator.compiled.stateCount
+      live = owner.ensemble.species.live
+      held = owner.ensemble.species.held
+      full = [Double](repeating: 0, count: n)
     }
 
     func start(lane: Int, state: UnsafeMutablePointer<Double>) -> LaneTask? {
@@ -77,14 +91,14 @@ public final class EnsembleSimulator {
           done(id, .failure(error))
           continue
         }
-        guard let saveTimes = run.saveTimes else {
+        guard let saveTimes = run.saveTimes, keepsHeldAtZero(run) else {
           done(id, .success(owner.simulator.integrate(run, like: request)))
           continue
         }
         owner.ensemble.setConstants(run.constants, lane: lane)
         let rates = owner.ensemble.infusionRates(lane: lane)
         for i in 0..<n { rates[i] = run.initialInfusion[i] }
-        for i in 0..<n { state[i] = run.initialState[i] }
+        for (k, i) in live.enumerated() { state[k] = run.initialState[i] }
         slots[lane] = Slot(id: id, request: request, run: run, amounts: run.amounts, infusion: run.initialInfusion,
                            states: [Double](repeating: .nan, count: saveTimes.count * n))
         started += 1
@@ -94,12 +108,22 @@ public final class EnsembleSimulator {
       return nil
     }
 
+    /// Whether a run leaves the held species at zero: it starts them at zero and doses none.
+    func keepsHeldAtZero(_ run: PreparedRun) -> Bool {
+      held.isEmpty || (held.allSatisfy { run.initialState[$0] == 0 && run.initialInfusion[$0] == 0 }
+                       && run.dosedSpecies.isDisjoint(with: held))
+    }
+
     func stop(_ task: LaneTask, lane: Int, at time: Double, state: UnsafeMutablePointer<Double>) {
       var slot = slots[lane]!
       slots[lane] = nil  // the slot's arrays stay uniquely referenced while they change
-      slot.infusion.withUnsafeMutableBufferPointer { infusion in
-        slot.run.applyDoses(at: time, to: state, infusion: infusion.baseAddress!, amounts: &slot.amounts)
+      for (k, i) in live.enumerated() { full[i] = state[k] }
+      full.withUnsafeMutableBufferPointer { full in
+        slot.infusion.withUnsafeMutableBufferPointer { infusion in
+          slot.run.applyDoses(at: time, to: full.baseAddress!, infusion: infusion.baseAddress!, amounts: &slot.amounts)
+        }
       }
+      for (k, i) in live.enumerated() { state[k] = full[i] }
       let rates = owner.ensemble.infusionRates(lane: lane)
       for i in 0..<n { rates[i] = slot.infusion[i] }
       slots[lane] = slot
@@ -107,7 +131,8 @@ public final class EnsembleSimulator {
 
     func save(_ task: LaneTask, lane: Int, index: Int, time: Double, state: UnsafePointer<Double>) {
       slots[lane]!.states.withUnsafeMutableBufferPointer { states in
-        for i in 0..<n { states[index * n + i] = state[i] }
+        for (k, i) in live.enumerated() { states[index * n + i] = state[k] }
+        for i in held { states[index * n + i] = 0 }
       }
     }
 

@@ -237,6 +237,9 @@ public struct PreparedRun {
   /// Amounts dosed and removed so far (by the doses at t = 0).
   public var amounts: (dosed: [Double], removed: [Double])
 
+  /// The species this run's doses add to or infuse into.
+  public var dosedSpecies: Set<Int> { plan.targetedSpecies }
+
   /// Applies the doses due at `time` (model unit) to a state and infusion rates (one per species).
   public func applyDoses(at time: Double, to state: UnsafeMutablePointer<Double>,
                          infusion: UnsafeMutablePointer<Double>, amounts: inout (dosed: [Double], removed: [Double])) {

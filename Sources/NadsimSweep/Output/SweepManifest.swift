@@ -82,10 +82,14 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     public var method: String
     public var rtol: Double
     public var atol: Double
-    public init(method: String, rtol: Double, atol: Double) {
+    /// Species the lanes left out of the integration because no scenario's dose reaches them and
+    /// they stay exactly zero (``HeldSpecies``); absent when none were.
+    public var heldAtZero: [String]?
+    public init(method: String, rtol: Double, atol: Double, heldAtZero: [String]? = nil) {
       self.method = method
       self.rtol = rtol
       self.atol = atol
+      self.heldAtZero = heldAtZero
     }
   }
 

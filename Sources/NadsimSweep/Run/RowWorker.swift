@@ -24,7 +24,7 @@ final class RowWorker {
     self.plan = plan
     if plan.usesEnsemble {
       let ensemble = EnsembleSimulator(compiled, method: plan.builder.template.method,
-                                       maxSteps: plan.builder.template.maxSteps)
+                                       maxSteps: plan.builder.template.maxSteps, holding: plan.heldSpecies)
       self.ensemble = ensemble
       simulator = ensemble.simulator
     } else {

@@ -21,6 +21,10 @@ public struct SweepPlan {
   /// method, bdf or rodas5p, and tolerances; a failed lane is solved again alone with the same
   /// scalar method). False: one at a time with the template's method.
   public var usesEnsemble = false
+  /// Species that no scenario of the design doses and that therefore stay at zero: the lanes
+  /// leave them out (``HeldSpecies``). Computed from the design as a whole, not a shard, so every
+  /// shard and every thread integrates the same system.
+  public private(set) var heldSpecies = HeldSpecies(none: 0)
   /// The solver's name as the manifest and fingerprint give it: the method, or `ensemble-` and the
   /// lanes' method.
   public var methodName: String {
@@ -68,13 +72,16 @@ public struct SweepPlan {
       }
     }
     self.shard = shard
-    try checkWordCombinations()
+    let dosed = try checkWordCombinations() ?? model.routeSpecies
+    heldSpecies = HeldSpecies(model: model, dosed: dosed)
   }
 
   /// Builds the request of every combination of the word-valued axes (routes, substances,
   /// schedules, co-doses) with the first value of each numeric axis and of the largest dose, so
   /// that an impossible combination is a clear input error before anything runs, not a failed row.
-  private func checkWordCombinations() throws {
+  /// Returns the species those requests dose, which are all that any scenario doses (numeric axes
+  /// change amounts and times only); nil when there are too many combinations to build.
+  private func checkWordCombinations() throws -> Set<Int>? {
     var choices: [[AxisValue]] = []
     for (a, axis) in design.axes.enumerated() {
       let field = builder.fields[fixed.count + a]
@@ -89,7 +96,8 @@ public struct SweepPlan {
       }
     }
     let total = choices.reduce(1) { $0 * $1.count }
-    guard total <= 100_000 else { return }
+    guard total <= 100_000 else { return nil }
+    var dosed = Set<Int>()
     for index in 0..<total {
       var rest = index
       var values = fixed.map(\.value)
@@ -97,8 +105,9 @@ public struct SweepPlan {
         values.append(choices[c][rest % choices[c].count])
         rest /= choices[c].count
       }
-      _ = try builder.request(values)
+      dosed.formUnion(model.dosedSpecies(try builder.request(values).0.regimen))
     }
+    return dosed
   }
 
   /// Rows per scenario: the typical person (0) and the virtual people.
