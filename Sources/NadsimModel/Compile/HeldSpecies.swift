@@ -6,9 +6,9 @@
 /// the solution. A topical model's stratum-corneum layers in an oral sweep are the typical case
 /// (nad-human: 22 of its 67 species). The lanes of ``EnsembleSimulator`` integrate only the
 /// ``live`` species and read the held ones as zero, which shrinks every pass over the state, the
-/// LU and the right-hand side. The result is the same problem solved, but not the same numbers bit
-/// for bit: the integrator's weighted RMS norm averages over the live species only, so its error
-/// test is slightly stricter (by √(all/live)) than over the whole state.
+/// LU and the right-hand side. Their norms still average over all species
+/// (``EnsembleSystem/normDimension``), the held ones adding exact zeros, so the tolerances keep
+/// their meaning; on nad-human the numbers are the same bit for bit as without holding.
 ///
 /// Found by a fixed point: start from every species whose initial value is exactly 0 and that is
 /// not dosed; drop any whose right-hand side, with all remaining candidates set to 0, does not

@@ -78,6 +78,8 @@ public final class ModelEnsemble {
                                 outputs: UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self))
       }
     }
+    // Held species count in the norms as the zeros they are: the tolerances keep their meaning.
+    system.normDimension = compiled.stateCount
     // A model compiled to native code gets native lane LU kernels for its pattern too.
     if case .sparse(let pattern) = structure, native {
       system.laneSparseKernels = NativeLaneSparseKernels.kernels(for: pattern)

@@ -146,7 +146,7 @@ extension EnsembleBDF {
         let r = d * weights[i]
         sum = sum.addingProduct(r, r)
       }
-      let updateNorms = (sum / Lanes(repeating: Double(n))).squareRoot()
+      let updateNorms = (sum / Lanes(repeating: normCount)).squareRoot()
 
       var converged = LaneMask(repeating: false)
       for l in 0..<lanes where iterating[l] {

@@ -98,7 +98,7 @@ extension EnsembleBDF {
       let r = v[i][l] * weights[i][l]
       sum += r * r
     }
-    return (sum / Double(n)).squareRoot()
+    return (sum / normCount).squareRoot()
   }
 
   /// Whether lane l's corrector coefficients were computed for this order, h and step history;
@@ -166,7 +166,7 @@ extension EnsembleBDF {
           let u = (c1 * delta[i][l] - c2 * savedDelta[i][l]) * weights[i][l]
           sum += u * u
         }
-        return (sum / Double(n)).squareRoot()
+        return (sum / normCount).squareRoot()
       })
   }
 

@@ -36,6 +36,8 @@ public final class EnsembleBDF {
   /// Highest order (1…5).
   public let maxOrder: Int
   let n: Int
+  /// The count the weighted RMS norms average over (``EnsembleSystem/normDimension``).
+  let normCount: Double
   /// Entries of each per-lane small array (maxOrder + 3).
   let small: Int
   let policy = BDFNewtonPolicy()
@@ -72,6 +74,7 @@ public final class EnsembleBDF {
     self.options = options
     self.maxOrder = max(1, min(5, maxOrder))
     n = system.dimension
+    normCount = Double(system.normDimension)
     small = self.maxOrder + 3
     lu = makeLaneLinearSolver(for: system)
     lu.skipsZeroUpdates = false  // no bit-identity with the scalar solver is claimed here
@@ -445,7 +448,7 @@ public final class EnsembleBDF {
         let r = (f[i] - f0[i]) / guess * weights[i]
         sum = sum.addingProduct(r, r)
       }
-      let second = (sum / Lanes(repeating: Double(n))).squareRoot()
+      let second = (sum / Lanes(repeating: normCount)).squareRoot()
       for l in 0..<lanes where probing[l] {
         lane[l].statistics.rhsEvaluations += 1
         if !second[l].isFinite {

@@ -34,6 +34,8 @@ public final class EnsembleRosenbrock {
   public let tableau: RosenbrockTableau
   public let options: EnsembleOptions
   let n: Int
+  /// The count the weighted RMS norms average over (``EnsembleSystem/normDimension``).
+  let normCount: Double
   let s: Int
   /// bⱼ = a_sⱼ (j < s) and b_s = 1: y₁ is the last stage's argument plus k_s (Rodas5P), which
   /// saves the (s−1)·n multiply–adds of the general sum with the same roundings.
@@ -61,6 +63,7 @@ public final class EnsembleRosenbrock {
     self.options = options
     self.tableau = tableau
     n = system.dimension
+    normCount = Double(system.normDimension)
     s = tableau.stages
     let stages = tableau.stages
     stifflyAccurate = stages > 1 && tableau.b[stages - 1] == 1
@@ -344,7 +347,7 @@ public final class EnsembleRosenbrock {
       let r = error[i] / scale
       sum = sum.addingProduct(r, r)
     }
-    return (sum / Lanes(repeating: Double(n))).squareRoot()
+    return (sum / Lanes(repeating: normCount)).squareRoot()
   }
 
   /// Per-lane norm of v with weights from y only.
@@ -354,7 +357,7 @@ public final class EnsembleRosenbrock {
       let r = v[i] / (atol[i] + rtol[i] * magnitude(y[i]))
       sum = sum.addingProduct(r, r)
     }
-    return (sum / Lanes(repeating: Double(n))).squareRoot()
+    return (sum / Lanes(repeating: normCount)).squareRoot()
   }
 
 

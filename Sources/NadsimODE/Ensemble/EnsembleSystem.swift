@@ -38,6 +38,12 @@ public struct EnsembleSystem {
   /// both lane integrators (their results then agree with the scalar solvers' within rounding,
   /// not bit for bit); nil: the loops.
   public var laneSparseKernels: LaneSparseKernels?
+  /// How many components the integrators' weighted RMS norms (error tests, corrector
+  /// convergence, step-size choice) average over: ``dimension`` by default. A system that is the
+  /// moving part of a larger state, whose other components stay exactly zero and are not
+  /// integrated, sets the larger count, so that those zeros count in the mean as they would if
+  /// they were integrated, and the tolerances mean what they mean for the whole state.
+  public var normDimension: Int
 
   public init(dimension: Int, isAutonomous: Bool = false, jacobianStructure: MatrixStructure = .dense,
               rhs: @escaping RightHandSide, jacobian: Jacobian? = nil) {
@@ -50,6 +56,7 @@ public struct EnsembleSystem {
     }
     self.jacobianStructure = jacobianStructure
     self.dimension = dimension
+    normDimension = dimension
     self.isAutonomous = isAutonomous
     self.rhs = rhs
     self.jacobian = jacobian
