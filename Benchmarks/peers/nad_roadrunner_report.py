@@ -155,6 +155,15 @@ def main():
              "the same BDF one scenario at a time, timed in the same loop), i.e. including process start-up, model loading and "
              "compilation, the untreated steady state of every scenario, the integration, the metrics and writing "
              "summary.csv, trajectories.csv and manifest.json. Best of the passes listed.")
+    held = json.load(open(os.path.join(a.run, f"nadsim-{cores[0]}", "manifest.json")))["solver"].get("held_at_zero") or []
+    if held:
+        L.append(f"- **What each tool integrates**: nadsim's lanes leave out the {len(held)} species that no dose of the sweep "
+                 "reaches and that stay exactly zero (`solver.held_at_zero` in the sweep's manifest: "
+                 + ", ".join(held) + "), and still count them as zeros in their error norms; their output is the same bit "
+                 "for bit as lanes that integrate the whole state (`Tests/NadsimModelTests/HeldSpeciesTests.swift`). "
+                 "`--no-lanes` integrates every species. libRoadRunner integrates every species of the export, as "
+                 "written. What libRoadRunner gains from the same reduction done by hand: "
+                 "`experiments/roadrunner-without-held.sh`, quoted in `nad-lanes.md`.")
     L.append("- **libRoadRunner** " + rr_version + ": the wall time of a pass of a process pool (C worker processes, "
              "spawned) over all rows: per row, set every constant verbatim, set the per-state absolute tolerance, "
              "set the starting state, then integrate segment by segment between dose times with `simulate(times=...)`"
