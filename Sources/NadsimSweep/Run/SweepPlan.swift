@@ -24,7 +24,7 @@ public struct SweepPlan {
   /// Species that no scenario of the design doses and that therefore stay at zero: the lanes
   /// leave them out (``HeldSpecies``). Computed from the design as a whole, not a shard, so every
   /// shard and every thread integrates the same system.
-  public private(set) var heldSpecies = HeldSpecies(none: 0)
+  public let heldSpecies: HeldSpecies
   /// The solver's name as the manifest and fingerprint give it: the method, or `ensemble-` and the
   /// lanes' method.
   public var methodName: String {
@@ -72,8 +72,8 @@ public struct SweepPlan {
       }
     }
     self.shard = shard
-    let dosed = try checkWordCombinations() ?? model.routeSpecies
-    heldSpecies = HeldSpecies(model: model, dosed: dosed)
+    let dosed = try Self.checkWordCombinations(model: model, fixed: fixed, design: design, builder: builder)
+    heldSpecies = HeldSpecies(model: model, dosed: dosed ?? model.routeSpecies)
   }
 
   /// Builds the request of every combination of the word-valued axes (routes, substances,
@@ -81,7 +81,8 @@ public struct SweepPlan {
   /// that an impossible combination is a clear input error before anything runs, not a failed row.
   /// Returns the species those requests dose, which are all that any scenario doses (numeric axes
   /// change amounts and times only); nil when there are too many combinations to build.
-  private func checkWordCombinations() throws -> Set<Int>? {
+  private static func checkWordCombinations(model: Model, fixed: [(name: String, value: AxisValue)],
+                                            design: ScenarioDesign, builder: ScenarioBuilder) throws -> Set<Int>? {
     var choices: [[AxisValue]] = []
     for (a, axis) in design.axes.enumerated() {
       let field = builder.fields[fixed.count + a]
